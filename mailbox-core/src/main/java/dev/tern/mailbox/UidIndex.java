@@ -1,0 +1,441 @@
+package dev.tern.mailbox;
+
+import dev.tern.log.LogState;
+import dev.tern.mailbox.UidIndexOp.Added;
+import dev.tern.mailbox.UidIndexOp.FlagAdd;
+import dev.tern.mailbox.UidIndexOp.FlagDel;
+import dev.tern.mailbox.UidIndexOp.FlagSet;
+import dev.tern.mailbox.UidIndexOp.MailAdd;
+import dev.tern.mailbox.UidIndexOp.MailDel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * One mailbox's UID index: the state the mailbox's log folds into (seed 001, "IMAP UID proof").
+ *
+ * <p><b>UIDs.</b> State as in the proof: UIDVALIDITY {@code v}, UIDNEXT {@code n}, internal
+ * sequence {@code s}. Every entry of a {@link MailAdd} or {@link MailDel} advances {@code s} by
+ * one; an added message gets UID {@code s}; an add whose hint is below {@code s} had not seen
+ * some ops before it, and raises {@code v} by {@code s - hint}. Hence two different messages never
+ * hold one UID under one UIDVALIDITY. A MailAdd of a message already present leaves the mailbox
+ * as it is (idempotent redelivery: same UID, same flags, UIDNEXT unchanged), but still counts in
+ * {@code s} and in {@code v}: the proof's counting argument ({@code s(O) = |O|}, {@code v(O)} = sum
+ * of conflicts over all adds) then holds unchanged, which a property test checks.
+ *
+ * <p><b>Mod-sequences.</b> Every op carries how many ops its writer had applied ({@code seen}).
+ * An op is <i>causal</i> when it lands right after everything its writer had seen (position ==
+ * seen), <i>concurrent</i> otherwise. Op {@code o} gets modseq {@code |O| - (causal ops after o)},
+ * a message the modseq of the last op that touched it, and HIGHESTMODSEQ is {@code |O|}. So a
+ * causal op appended at the end gets {@code |O|} and leaves older modseqs alone, while a
+ * concurrent one raises them all by one: a late op can never hide under a HIGHESTMODSEQ a client
+ * has already seen. Stored as a per-message stamp (causal ops up to its last touching op) plus one
+ * counter of concurrent ops: modseq = stamp + concurrent, in O(1) per op.
+ *
+ * <p><b>Memory.</b> Messages live in parallel arrays in UID order (UIDs only grow), with an
+ * open-addressing table from message id to slot; flag sets are interned. Expunged slots stay as
+ * holes until enough pile up, then the arrays are compacted and the expunged UIDs merged into
+ * ranges kept for VANISHED.
+ *
+ * <p>Not thread-safe: the log applies ops under its own lock and hands readers copies.
+ */
+public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
+
+  private static final int MIN_CAPACITY = 8;
+  private static final long MAX_UID = Integer.MAX_VALUE;
+
+  private long uidValidity;
+  private long uidNext = 1;
+  private long sequence = 1;
+  private long opCount;
+  private long concurrentOps;
+
+  private int size;
+  private int live;
+  private int[] uids;
+  private long[] idHigh;
+  private long[] idLow;
+  private Flags[] flags; // null marks an expunged slot
+  private long[] stamps;
+  private int[] table; // slot + 1, 0 = empty; may point at expunged slots until compaction
+
+  private final FlagInterner interner;
+  private Expunged expunged;
+
+  /** An empty mailbox whose first UIDVALIDITY is {@code uidValidity}. */
+  public UidIndex(long uidValidity) {
+    if (uidValidity < 1 || uidValidity > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException("UIDVALIDITY must be in 1..2^32-1: " + uidValidity);
+    }
+    this.uidValidity = uidValidity;
+    this.uids = new int[MIN_CAPACITY];
+    this.idHigh = new long[MIN_CAPACITY];
+    this.idLow = new long[MIN_CAPACITY];
+    this.flags = new Flags[MIN_CAPACITY];
+    this.stamps = new long[MIN_CAPACITY];
+    this.table = new int[MIN_CAPACITY * 2];
+    this.interner = new FlagInterner();
+    this.expunged = new Expunged();
+  }
+
+  private UidIndex(UidIndex other) {
+    uidValidity = other.uidValidity;
+    uidNext = other.uidNext;
+    sequence = other.sequence;
+    opCount = other.opCount;
+    concurrentOps = other.concurrentOps;
+    size = other.size;
+    live = other.live;
+    int capacity = Math.max(MIN_CAPACITY, size);
+    uids = Arrays.copyOf(other.uids, capacity);
+    idHigh = Arrays.copyOf(other.idHigh, capacity);
+    idLow = Arrays.copyOf(other.idLow, capacity);
+    flags = Arrays.copyOf(other.flags, capacity);
+    stamps = Arrays.copyOf(other.stamps, capacity);
+    table = other.table.clone();
+    interner = other.interner.copy();
+    expunged = other.expunged.copy();
+  }
+
+  // ---- reading ----
+
+  public long uidValidity() {
+    return uidValidity;
+  }
+
+  public long uidNext() {
+    return uidNext;
+  }
+
+  /** The proof's {@code s}: the UID the next add would get. */
+  public long internalSequence() {
+    return sequence;
+  }
+
+  /** How many ops this state has applied: what a writer records as {@code seen}. */
+  public long opCount() {
+    return opCount;
+  }
+
+  public long highestModSeq() {
+    return opCount;
+  }
+
+  /** How many messages the mailbox holds. */
+  public int size() {
+    return live;
+  }
+
+  public boolean contains(MessageId message) {
+    return find(message.high(), message.low()) >= 0;
+  }
+
+  /** The message's UID, or 0 when it is not in the mailbox. */
+  public long uidOf(MessageId message) {
+    int slot = find(message.high(), message.low());
+    return slot < 0 ? 0 : uids[slot];
+  }
+
+  /** The message's flags, or {@code null} when it is not in the mailbox. */
+  public Flags flagsOf(MessageId message) {
+    int slot = find(message.high(), message.low());
+    return slot < 0 ? null : flags[slot];
+  }
+
+  /** The message's mod-sequence, or 0 when it is not in the mailbox. */
+  public long modSeqOf(MessageId message) {
+    int slot = find(message.high(), message.low());
+    return slot < 0 ? 0 : stamps[slot] + concurrentOps;
+  }
+
+  /** One message as the index sees it. */
+  public record Entry(long uid, MessageId message, Flags flags, long modSeq) {}
+
+  /** The messages in UID order (sequence-number order). */
+  public Iterable<Entry> entries() {
+    return () -> new Iterator<>() {
+      private int slot = nextLive(0);
+
+      @Override
+      public boolean hasNext() {
+        return slot < size;
+      }
+
+      @Override
+      public Entry next() {
+        if (slot >= size) {
+          throw new NoSuchElementException();
+        }
+        Entry entry = entry(slot);
+        slot = nextLive(slot + 1);
+        return entry;
+      }
+    };
+  }
+
+  /** The message with this UID, or {@code null}. */
+  public Entry byUid(long uid) {
+    if (uid < 1 || uid > MAX_UID) {
+      return null;
+    }
+    int slot = Arrays.binarySearch(uids, 0, size, (int) uid);
+    return slot >= 0 && flags[slot] != null ? entry(slot) : null;
+  }
+
+  /**
+   * Expunged UIDs whose expunge has a modseq above {@code modSeq}, as sorted disjoint ranges
+   * {@code [first, last]} for VANISHED. Ranges may include UIDs that were never assigned.
+   */
+  public List<long[]> vanishedSince(long modSeq) {
+    List<long[]> result = new ArrayList<>();
+    for (Expunged.Range range : expunged.merged(this::hasLiveBetween)) {
+      if (range.stamp() + concurrentOps > modSeq) {
+        result.add(new long[] {range.first(), range.last()});
+      }
+    }
+    return result;
+  }
+
+  // ---- writing: ops made from this state ----
+
+  /** An op adding these messages, made from what this state has seen. */
+  public MailAdd mailAdd(List<Added> messages) {
+    return new MailAdd(messages, sequence, opCount);
+  }
+
+  public MailDel mailDel(List<MessageId> messages) {
+    return new MailDel(messages, opCount);
+  }
+
+  public FlagAdd flagAdd(List<MessageId> messages, Flags toAdd) {
+    return new FlagAdd(messages, toAdd, opCount);
+  }
+
+  public FlagDel flagDel(List<MessageId> messages, Flags toRemove) {
+    return new FlagDel(messages, toRemove, opCount);
+  }
+
+  public FlagSet flagSet(List<MessageId> messages, Flags replacement) {
+    return new FlagSet(messages, replacement, opCount);
+  }
+
+  // ---- applying ----
+
+  @Override
+  public UidIndex apply(UidIndexOp op) {
+    // A writer's own ops all sorted after what it had seen (hybrid clock), so seen <= position;
+    // anything else is treated as concurrent, the safe side for mod-sequences.
+    boolean causal = op.seen() == opCount;
+    opCount++;
+    if (!causal) {
+      concurrentOps++;
+    }
+    long stamp = opCount - concurrentOps; // causal ops up to and including this one
+    switch (op) {
+      case MailAdd add -> {
+        long hint = add.uidHint();
+        for (Added added : add.messages()) {
+          add(added, hint++, stamp);
+        }
+      }
+      case MailDel del -> {
+        for (MessageId message : del.messages()) {
+          int slot = find(message.high(), message.low());
+          if (slot >= 0) {
+            expunge(slot, stamp);
+          }
+          sequence++;
+        }
+        compactIfWorthIt();
+      }
+      case FlagAdd flagAdd -> updateFlags(flagAdd.messages(), stamp, f -> f.plus(flagAdd.flags()));
+      case FlagDel flagDel -> updateFlags(flagDel.messages(), stamp, f -> f.minus(flagDel.flags()));
+      case FlagSet flagSet -> updateFlags(flagSet.messages(), stamp, f -> flagSet.flags());
+    }
+    return this;
+  }
+
+  @Override
+  public UidIndex copy() {
+    return new UidIndex(this);
+  }
+
+  private void add(Added added, long hint, long stamp) {
+    if (hint < sequence) {
+      uidValidity += sequence - hint;
+    }
+    if (find(added.message().high(), added.message().low()) < 0) {
+      if (sequence > MAX_UID) {
+        throw new IllegalStateException("UID space exhausted in this mailbox (UID " + sequence + ")");
+      }
+      append((int) sequence, added.message(), interner.intern(added.flags()), stamp);
+      uidNext = sequence + 1;
+    }
+    sequence++;
+  }
+
+  private void updateFlags(List<MessageId> messages, long stamp, UnaryOperator<Flags> change) {
+    for (MessageId message : messages) {
+      int slot = find(message.high(), message.low());
+      if (slot >= 0) {
+        flags[slot] = interner.intern(change.apply(flags[slot]));
+        stamps[slot] = stamp;
+      }
+    }
+  }
+
+  private void append(int uid, MessageId message, Flags messageFlags, long stamp) {
+    if (size == uids.length) {
+      int capacity = size + (size >> 1);
+      uids = Arrays.copyOf(uids, capacity);
+      idHigh = Arrays.copyOf(idHigh, capacity);
+      idLow = Arrays.copyOf(idLow, capacity);
+      flags = Arrays.copyOf(flags, capacity);
+      stamps = Arrays.copyOf(stamps, capacity);
+    }
+    int slot = size++;
+    uids[slot] = uid;
+    idHigh[slot] = message.high();
+    idLow[slot] = message.low();
+    flags[slot] = messageFlags;
+    stamps[slot] = stamp;
+    live++;
+    if (size * 2 > table.length) {
+      rebuildTable(table.length * 2);
+    } else {
+      insert(table, slot);
+    }
+  }
+
+  private void expunge(int slot, long stamp) {
+    flags[slot] = null;
+    live--;
+    expunged.add(uids[slot], stamp);
+  }
+
+  /** Compacts once holes outnumber live messages, so memory follows the mailbox, not its past. */
+  private void compactIfWorthIt() {
+    int holes = size - live;
+    if (holes < 64 || holes < live) {
+      return;
+    }
+    expunged = expunged.compact(this::hasLiveBetween);
+    int to = 0;
+    for (int from = 0; from < size; from++) {
+      if (flags[from] != null) {
+        uids[to] = uids[from];
+        idHigh[to] = idHigh[from];
+        idLow[to] = idLow[from];
+        flags[to] = flags[from];
+        stamps[to] = stamps[from];
+        to++;
+      }
+    }
+    Arrays.fill(flags, to, size, null);
+    size = to;
+    int capacity = Math.max(MIN_CAPACITY, size + (size >> 1));
+    uids = Arrays.copyOf(uids, capacity);
+    idHigh = Arrays.copyOf(idHigh, capacity);
+    idLow = Arrays.copyOf(idLow, capacity);
+    flags = Arrays.copyOf(flags, capacity);
+    stamps = Arrays.copyOf(stamps, capacity);
+    rebuildTable(Math.max(MIN_CAPACITY * 2, Integer.highestOneBit(Math.max(1, size)) * 4));
+  }
+
+  /** Whether a message still in the mailbox has a UID strictly between {@code low} and {@code high}. */
+  private boolean hasLiveBetween(long low, long high) {
+    if (high - low < 2) {
+      return false;
+    }
+    int from = Arrays.binarySearch(uids, 0, size, (int) (low + 1));
+    int slot = nextLive(from >= 0 ? from : -from - 1);
+    return slot < size && uids[slot] < high;
+  }
+
+  private int nextLive(int slot) {
+    while (slot < size && flags[slot] == null) {
+      slot++;
+    }
+    return slot;
+  }
+
+  private Entry entry(int slot) {
+    return new Entry(uids[slot], new MessageId(idHigh[slot], idLow[slot]), flags[slot], stamps[slot] + concurrentOps);
+  }
+
+  // ---- message id -> slot (open addressing, linear probing) ----
+
+  private int find(long high, long low) {
+    int mask = table.length - 1;
+    for (int i = hash(high, low) & mask; ; i = (i + 1) & mask) {
+      int entry = table[i];
+      if (entry == 0) {
+        return -1;
+      }
+      int slot = entry - 1;
+      if (flags[slot] != null && idHigh[slot] == high && idLow[slot] == low) {
+        return slot;
+      }
+    }
+  }
+
+  private void insert(int[] into, int slot) {
+    int mask = into.length - 1;
+    int i = hash(idHigh[slot], idLow[slot]) & mask;
+    while (into[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    into[i] = slot + 1;
+  }
+
+  private void rebuildTable(int capacity) {
+    int[] rebuilt = new int[capacity];
+    for (int slot = 0; slot < size; slot++) {
+      if (flags[slot] != null) {
+        insert(rebuilt, slot);
+      }
+    }
+    table = rebuilt;
+  }
+
+  private static int hash(long high, long low) {
+    long h = (high ^ Long.rotateLeft(low, 29)) * 0x9E3779B97F4A7C15L;
+    return (int) (h ^ (h >>> 32));
+  }
+
+  // ---- equality is over what replay produced, not over how it is laid out ----
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof UidIndex other)) {
+      return false;
+    }
+    if (uidValidity != other.uidValidity || uidNext != other.uidNext || sequence != other.sequence
+        || opCount != other.opCount || concurrentOps != other.concurrentOps || live != other.live) {
+      return false;
+    }
+    Iterator<Entry> mine = entries().iterator();
+    Iterator<Entry> theirs = other.entries().iterator();
+    while (mine.hasNext()) {
+      if (!mine.next().equals(theirs.next())) {
+        return false;
+      }
+    }
+    return expunged.merged(this::hasLiveBetween).equals(other.expunged.merged(other::hasLiveBetween));
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(uidValidity, uidNext, sequence, opCount, live);
+  }
+
+  @Override
+  public String toString() {
+    return "UidIndex[uidvalidity=" + uidValidity + ", uidnext=" + uidNext + ", s=" + sequence + ", messages=" + live
+        + ", highestmodseq=" + highestModSeq() + "]";
+  }
+}
