@@ -54,6 +54,17 @@ public record Timestamp(long millis, long random) implements Comparable<Timestam
     return byMillis != 0 ? byMillis : Long.compareUnsigned(random, other.random);
   }
 
+  /** The greatest timestamp below this one, for "start after" listings; ZERO has none. */
+  public Timestamp justBefore() {
+    if (random != 0) {
+      return new Timestamp(millis, random - 1);
+    }
+    if (millis == 0) {
+      throw new IllegalStateException("no timestamp before ZERO");
+    }
+    return new Timestamp(millis - 1, -1L);
+  }
+
   public boolean isBefore(Timestamp other) {
     return compareTo(other) < 0;
   }
