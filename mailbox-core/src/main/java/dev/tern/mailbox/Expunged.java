@@ -37,6 +37,11 @@ final class Expunged {
     recent.add(new Range(uid, uid, stamp));
   }
 
+  /** A range read back from a checkpoint. */
+  void addRange(long first, long last, long stamp) {
+    ranges.add(new Range(first, last, stamp));
+  }
+
   Expunged copy() {
     return new Expunged(new ArrayList<>(ranges), new ArrayList<>(recent));
   }

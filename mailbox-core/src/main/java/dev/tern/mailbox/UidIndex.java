@@ -200,6 +200,50 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
     return result;
   }
 
+  // ---- checkpoints: the raw fields a codec writes and reads back ----
+
+  /** How many ops had not seen every op before them: modseq = stamp + this. */
+  long concurrentOps() {
+    return concurrentOps;
+  }
+
+  /** Expunged UIDs, merged, with the raw stamps of their expunges. */
+  List<Expunged.Range> expungedRanges() {
+    return expunged.merged(this::hasLiveBetween);
+  }
+
+  /** An index with these counters and no message yet; fill it with {@link #restoreMessage} in UID order. */
+  static UidIndex restore(long uidValidity, long uidNext, long sequence, long opCount, long concurrentOps) {
+    UidIndex index = new UidIndex(uidValidity);
+    if (uidNext < 1 || sequence < uidNext || opCount < 0 || concurrentOps < 0 || concurrentOps > opCount) {
+      throw new IllegalArgumentException("inconsistent index counters: uidnext=" + uidNext + " s=" + sequence
+          + " ops=" + opCount + " concurrent=" + concurrentOps);
+    }
+    index.uidNext = uidNext;
+    index.sequence = sequence;
+    index.opCount = opCount;
+    index.concurrentOps = concurrentOps;
+    return index;
+  }
+
+  /** Adds a message read from a checkpoint; UIDs must come in increasing order, below UIDNEXT. */
+  void restoreMessage(long uid, MessageId message, Flags messageFlags, long stamp) {
+    if (uid < 1 || uid >= uidNext || (size > 0 && uid <= uids[size - 1])) {
+      throw new IllegalArgumentException("UID " + uid + " out of order or above UIDNEXT " + uidNext);
+    }
+    if (find(message.high(), message.low()) >= 0) {
+      throw new IllegalArgumentException("message " + message + " twice in one checkpoint");
+    }
+    append((int) uid, message, interner.intern(messageFlags), stamp);
+  }
+
+  void restoreExpunged(long first, long last, long stamp) {
+    if (first < 1 || last < first || last >= sequence) {
+      throw new IllegalArgumentException("bad expunged range " + first + ":" + last);
+    }
+    expunged.addRange(first, last, stamp);
+  }
+
   // ---- writing: ops made from this state ----
 
   /** An op adding these messages, made from what this state has seen. */

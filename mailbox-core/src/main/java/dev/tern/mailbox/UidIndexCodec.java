@@ -1,0 +1,327 @@
+package dev.tern.mailbox;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import dev.tern.log.LogCodec;
+import dev.tern.mailbox.UidIndexOp.Added;
+import dev.tern.mailbox.UidIndexOp.FlagAdd;
+import dev.tern.mailbox.UidIndexOp.FlagDel;
+import dev.tern.mailbox.UidIndexOp.FlagSet;
+import dev.tern.mailbox.UidIndexOp.MailAdd;
+import dev.tern.mailbox.UidIndexOp.MailDel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The UID index's ops and checkpoints as CBOR (Jackson's streaming API: no object tree, so a
+ * 100 000-message checkpoint is written and read one message at a time).
+ *
+ * <p>Format version 1, positional arrays so field names cost nothing:
+ * <pre>
+ * op         [kind, seen, ...]
+ *   MailAdd  [0, seen, uidHint, [[idHigh, idLow, [flag...]], ...]]
+ *   MailDel  [1, seen, [idHigh, idLow, idHigh, idLow, ...]]
+ *   FlagAdd  [2, seen, [flag...], [idHigh, idLow, ...]]   FlagDel 3, FlagSet 4: same shape
+ * state      [uidValidity, uidNext, s, opCount, concurrentOps,
+ *             [[flag...], ...],                          distinct flag sets, referred to by index
+ *             [uid, idHigh, idLow, flagSet, stamp, ...],   live messages in UID order
+ *             [first, last, stamp, ...]]                   expunged UID ranges
+ * </pre>
+ * A reader rejects anything else with an {@link IOException}; the log reports the object as
+ * unreadable rather than guessing.
+ */
+public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
+
+  static final int VERSION = 1;
+  private static final int MAIL_ADD = 0;
+  private static final int MAIL_DEL = 1;
+  private static final int FLAG_ADD = 2;
+  private static final int FLAG_DEL = 3;
+  private static final int FLAG_SET = 4;
+
+  // The log owns the streams it hands over; closing them is its business.
+  private final CBORFactory factory = CBORFactory.builder()
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+      .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+      .build();
+
+  @Override
+  public int formatVersion() {
+    return VERSION;
+  }
+
+  // ---- ops ----
+
+  @Override
+  public void writeOp(UidIndexOp op, OutputStream out) throws IOException {
+    try (JsonGenerator gen = factory.createGenerator(out)) {
+      gen.writeStartArray();
+      switch (op) {
+        case MailAdd add -> {
+          header(gen, MAIL_ADD, add.seen());
+          gen.writeNumber(add.uidHint());
+          gen.writeStartArray();
+          for (Added added : add.messages()) {
+            gen.writeStartArray();
+            gen.writeNumber(added.message().high());
+            gen.writeNumber(added.message().low());
+            writeFlags(gen, added.flags());
+            gen.writeEndArray();
+          }
+          gen.writeEndArray();
+        }
+        case MailDel del -> {
+          header(gen, MAIL_DEL, del.seen());
+          writeIds(gen, del.messages());
+        }
+        case FlagAdd flagAdd -> flagOp(gen, FLAG_ADD, flagAdd.seen(), flagAdd.flags(), flagAdd.messages());
+        case FlagDel flagDel -> flagOp(gen, FLAG_DEL, flagDel.seen(), flagDel.flags(), flagDel.messages());
+        case FlagSet flagSet -> flagOp(gen, FLAG_SET, flagSet.seen(), flagSet.flags(), flagSet.messages());
+      }
+      gen.writeEndArray();
+    }
+  }
+
+  @Override
+  public UidIndexOp readOp(int formatVersion, InputStream in) throws IOException {
+    checkVersion(formatVersion);
+    try (JsonParser parser = factory.createParser(in)) {
+      Reader r = new Reader(parser);
+      r.startArray();
+      int kind = (int) r.number();
+      long seen = r.number();
+      UidIndexOp op = switch (kind) {
+        case MAIL_ADD -> {
+          long hint = r.number();
+          List<Added> added = new ArrayList<>();
+          r.startArray();
+          while (r.nextIsNotEnd()) {
+            r.expect(JsonToken.START_ARRAY);
+            MessageId id = new MessageId(r.number(), r.number());
+            added.add(new Added(id, r.flags()));
+            r.endArray();
+          }
+          yield new MailAdd(added, hint, seen);
+        }
+        case MAIL_DEL -> new MailDel(r.ids(), seen);
+        case FLAG_ADD -> {
+          Flags flags = r.flags();
+          yield new FlagAdd(r.ids(), flags, seen);
+        }
+        case FLAG_DEL -> {
+          Flags flags = r.flags();
+          yield new FlagDel(r.ids(), flags, seen);
+        }
+        case FLAG_SET -> {
+          Flags flags = r.flags();
+          yield new FlagSet(r.ids(), flags, seen);
+        }
+        default -> throw new IOException("unknown UID index op kind " + kind);
+      };
+      r.endArray();
+      r.end();
+      return op;
+    }
+  }
+
+  private static void header(JsonGenerator gen, int kind, long seen) throws IOException {
+    gen.writeNumber(kind);
+    gen.writeNumber(seen);
+  }
+
+  private static void flagOp(JsonGenerator gen, int kind, long seen, Flags flags, List<MessageId> messages)
+      throws IOException {
+    header(gen, kind, seen);
+    writeFlags(gen, flags);
+    writeIds(gen, messages);
+  }
+
+  private static void writeFlags(JsonGenerator gen, Flags flags) throws IOException {
+    gen.writeStartArray();
+    for (String name : flags.names()) {
+      gen.writeString(name);
+    }
+    gen.writeEndArray();
+  }
+
+  private static void writeIds(JsonGenerator gen, List<MessageId> messages) throws IOException {
+    gen.writeStartArray();
+    for (MessageId message : messages) {
+      gen.writeNumber(message.high());
+      gen.writeNumber(message.low());
+    }
+    gen.writeEndArray();
+  }
+
+  // ---- checkpoints ----
+
+  @Override
+  public void writeState(UidIndex index, OutputStream out) throws IOException {
+    try (JsonGenerator gen = factory.createGenerator(out)) {
+      gen.writeStartArray();
+      gen.writeNumber(index.uidValidity());
+      gen.writeNumber(index.uidNext());
+      gen.writeNumber(index.internalSequence());
+      gen.writeNumber(index.opCount());
+      gen.writeNumber(index.concurrentOps());
+
+      Map<Flags, Integer> flagSets = new HashMap<>();
+      List<Flags> ordered = new ArrayList<>();
+      for (UidIndex.Entry entry : index.entries()) {
+        if (flagSets.putIfAbsent(entry.flags(), ordered.size()) == null) {
+          ordered.add(entry.flags());
+        }
+      }
+      gen.writeStartArray();
+      for (Flags flags : ordered) {
+        writeFlags(gen, flags);
+      }
+      gen.writeEndArray();
+
+      long concurrent = index.concurrentOps();
+      gen.writeStartArray();
+      for (UidIndex.Entry entry : index.entries()) {
+        gen.writeNumber(entry.uid());
+        gen.writeNumber(entry.message().high());
+        gen.writeNumber(entry.message().low());
+        gen.writeNumber(flagSets.get(entry.flags()));
+        gen.writeNumber(entry.modSeq() - concurrent);
+      }
+      gen.writeEndArray();
+
+      gen.writeStartArray();
+      for (Expunged.Range range : index.expungedRanges()) {
+        gen.writeNumber(range.first());
+        gen.writeNumber(range.last());
+        gen.writeNumber(range.stamp());
+      }
+      gen.writeEndArray();
+      gen.writeEndArray();
+    }
+  }
+
+  @Override
+  public UidIndex readState(int formatVersion, InputStream in) throws IOException {
+    checkVersion(formatVersion);
+    try (JsonParser parser = factory.createParser(in)) {
+      Reader r = new Reader(parser);
+      r.startArray();
+      UidIndex index = UidIndex.restore(r.number(), r.number(), r.number(), r.number(), r.number());
+      List<Flags> flagSets = new ArrayList<>();
+      r.startArray();
+      while (r.nextIsNotEnd()) {
+        flagSets.add(r.flagsAfterStart());
+      }
+      r.startArray();
+      while (r.nextIsNotEnd()) {
+        long uid = r.current();
+        MessageId id = new MessageId(r.number(), r.number());
+        long flagSet = r.number();
+        if (flagSet < 0 || flagSet >= flagSets.size()) {
+          throw new IOException("flag set " + flagSet + " not in the checkpoint's table");
+        }
+        index.restoreMessage(uid, id, flagSets.get((int) flagSet), r.number());
+      }
+      r.startArray();
+      while (r.nextIsNotEnd()) {
+        index.restoreExpunged(r.current(), r.number(), r.number());
+      }
+      r.endArray();
+      r.end();
+      return index;
+    }
+  }
+
+  private static void checkVersion(int formatVersion) throws IOException {
+    if (formatVersion != VERSION) {
+      throw new IOException("UID index format version " + formatVersion + " is newer than this node (" + VERSION + ")");
+    }
+  }
+
+  /** Strict positional reading: every token must be what the format says. */
+  private static final class Reader {
+    private final JsonParser parser;
+
+    Reader(JsonParser parser) {
+      this.parser = parser;
+    }
+
+    void expect(JsonToken token) throws IOException {
+      if (parser.currentToken() != token) {
+        throw new IOException("expected " + token + ", found " + parser.currentToken());
+      }
+    }
+
+    void startArray() throws IOException {
+      parser.nextToken();
+      expect(JsonToken.START_ARRAY);
+    }
+
+    void endArray() throws IOException {
+      parser.nextToken();
+      expect(JsonToken.END_ARRAY);
+    }
+
+    /** Advances; false at the end of the current array. */
+    boolean nextIsNotEnd() throws IOException {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        throw new IOException("truncated");
+      }
+      return token != JsonToken.END_ARRAY;
+    }
+
+    long number() throws IOException {
+      parser.nextToken();
+      return current();
+    }
+
+    long current() throws IOException {
+      expect(JsonToken.VALUE_NUMBER_INT);
+      if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+        throw new IOException("integer out of range");
+      }
+      return parser.getLongValue();
+    }
+
+    Flags flags() throws IOException {
+      startArray();
+      return flagsAfterStart();
+    }
+
+    Flags flagsAfterStart() throws IOException {
+      expect(JsonToken.START_ARRAY);
+      List<String> names = new ArrayList<>();
+      while (nextIsNotEnd()) {
+        expect(JsonToken.VALUE_STRING);
+        names.add(parser.getText());
+      }
+      return names.isEmpty() ? Flags.NONE : Flags.of(names);
+    }
+
+    List<MessageId> ids() throws IOException {
+      startArray();
+      List<MessageId> ids = new ArrayList<>();
+      while (nextIsNotEnd()) {
+        long high = current();
+        ids.add(new MessageId(high, number()));
+      }
+      return ids;
+    }
+
+    void end() throws IOException {
+      if (parser.nextToken() != null) {
+        throw new IOException("trailing data");
+      }
+    }
+  }
+}
