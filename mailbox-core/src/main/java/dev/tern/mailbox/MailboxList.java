@@ -8,6 +8,7 @@ import dev.tern.mailbox.MailboxListOp.SetSpecialUse;
 import dev.tern.mailbox.MailboxListOp.Subscribe;
 import dev.tern.mailbox.MailboxListOp.Unsubscribe;
 import java.util.Collections;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.Objects;
@@ -80,6 +81,17 @@ public final class MailboxList implements LogState<MailboxList, MailboxListOp> {
   /** The lowest UIDVALIDITY a new mailbox at {@code name} may start with (1 for a fresh name). */
   public long uidValidityFloor(MailboxName name) {
     return uidValidityFloor.getOrDefault(name, 1L);
+  }
+
+  /** Every name's floor, including names with no mailbox now; for checkpoints. */
+  NavigableMap<MailboxName, Long> uidValidityFloors() {
+    return Collections.unmodifiableNavigableMap(uidValidityFloor);
+  }
+
+  /** A list read back from a checkpoint. */
+  static MailboxList restore(
+      Map<MailboxName, Binding> bindings, Map<MailboxName, Long> floors, Set<MailboxName> subscriptions) {
+    return new MailboxList(new TreeMap<>(bindings), new TreeMap<>(floors), new TreeSet<>(subscriptions));
   }
 
   // ---- applying ----

@@ -95,7 +95,7 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
   public UidIndexOp readOp(int formatVersion, InputStream in) throws IOException {
     checkVersion(formatVersion);
     try (JsonParser parser = factory.createParser(in)) {
-      Reader r = new Reader(parser);
+      CborReader r = new CborReader(parser);
       r.startArray();
       int kind = (int) r.number();
       long seen = r.number();
@@ -213,7 +213,7 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
   public UidIndex readState(int formatVersion, InputStream in) throws IOException {
     checkVersion(formatVersion);
     try (JsonParser parser = factory.createParser(in)) {
-      Reader r = new Reader(parser);
+      CborReader r = new CborReader(parser);
       r.startArray();
       UidIndex index = UidIndex.restore(r.number(), r.number(), r.number(), r.number(), r.number());
       List<Flags> flagSets = new ArrayList<>();
@@ -244,84 +244,6 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
   private static void checkVersion(int formatVersion) throws IOException {
     if (formatVersion != VERSION) {
       throw new IOException("UID index format version " + formatVersion + " is newer than this node (" + VERSION + ")");
-    }
-  }
-
-  /** Strict positional reading: every token must be what the format says. */
-  private static final class Reader {
-    private final JsonParser parser;
-
-    Reader(JsonParser parser) {
-      this.parser = parser;
-    }
-
-    void expect(JsonToken token) throws IOException {
-      if (parser.currentToken() != token) {
-        throw new IOException("expected " + token + ", found " + parser.currentToken());
-      }
-    }
-
-    void startArray() throws IOException {
-      parser.nextToken();
-      expect(JsonToken.START_ARRAY);
-    }
-
-    void endArray() throws IOException {
-      parser.nextToken();
-      expect(JsonToken.END_ARRAY);
-    }
-
-    /** Advances; false at the end of the current array. */
-    boolean nextIsNotEnd() throws IOException {
-      JsonToken token = parser.nextToken();
-      if (token == null) {
-        throw new IOException("truncated");
-      }
-      return token != JsonToken.END_ARRAY;
-    }
-
-    long number() throws IOException {
-      parser.nextToken();
-      return current();
-    }
-
-    long current() throws IOException {
-      expect(JsonToken.VALUE_NUMBER_INT);
-      if (parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-        throw new IOException("integer out of range");
-      }
-      return parser.getLongValue();
-    }
-
-    Flags flags() throws IOException {
-      startArray();
-      return flagsAfterStart();
-    }
-
-    Flags flagsAfterStart() throws IOException {
-      expect(JsonToken.START_ARRAY);
-      List<String> names = new ArrayList<>();
-      while (nextIsNotEnd()) {
-        expect(JsonToken.VALUE_STRING);
-        names.add(parser.getText());
-      }
-      return names.isEmpty() ? Flags.NONE : Flags.of(names);
-    }
-
-    List<MessageId> ids() throws IOException {
-      startArray();
-      List<MessageId> ids = new ArrayList<>();
-      while (nextIsNotEnd()) {
-        long high = current();
-        ids.add(new MessageId(high, number()));
-      }
-      return ids;
-    }
-
-    void end() throws IOException {
-      if (parser.nextToken() != null) {
-        throw new IOException("trailing data");
-      }
     }
   }
 }
