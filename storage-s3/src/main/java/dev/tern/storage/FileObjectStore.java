@@ -1,0 +1,716 @@
+package dev.tern.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Objects as files under a root directory: the embedded store, nothing else to install.
+ *
+ * <h2>Layout</h2>
+ *
+ * <pre>
+ * root/objects/users/1/log/mailboxes/op/0193...%obj    the object users/1/log/mailboxes/op/0193...
+ * root/objects/a%obj                                   the object a
+ * root/objects/a/b%obj                                 the object a/b, next to a
+ * root/objects/%41bc%20%C3%A9%obj                      the object "Abc é"
+ * root/tmp/4711-23-3f9c0d2ab5e4e1a7.tmp                a put in progress (or left by a crash)
+ * </pre>
+ *
+ * <p>Each key segment but the last is a directory; the last is a file with the suffix {@code %obj}.
+ * Segments are escaped so that file names are lower-case ASCII, never hidden, valid on Windows
+ * too, and unique on case-insensitive or normalising filesystems; segments too long for one file
+ * name are split over {@code %cont} directories. {@link FileNames} has the rules. Entries this
+ * store never writes (and files where it would not put their key) are ignored.
+ *
+ * <h2>Writes</h2>
+ *
+ * <p>A put writes a temporary file in {@code root/tmp} (same filesystem) named after the process,
+ * the thread and 64 random bits, forces it to disk, renames it onto the object's path ({@code
+ * ATOMIC_MOVE}: the commit point, replacing any older version at once) and forces the directories
+ * from the object's up to {@code objects/}, so the new entry and any directory created for it
+ * survive a crash. Readers never look in {@code tmp/}, so a crash leaves at worst an orphan
+ * temporary file; files in {@code tmp/} older than an hour are removed when a store is opened on
+ * the root. A reader that opened an object keeps reading the version it opened.
+ *
+ * <p>Several processes may share one root: nothing relies on an in-process lock. A delete removes
+ * the object's file, forces its directory, and then, best effort, removes the directories it left
+ * empty; a put racing with it may find its directory gone before its rename, and then creates it
+ * again and retries.
+ *
+ * <p>Forcing a directory opens it as a {@link FileChannel}. Windows cannot open directories at all
+ * ({@link AccessDeniedException}); there the rename's durability is left to NTFS's journal and a
+ * warning is logged once. Any other failure to force a directory fails the put.
+ *
+ * <h2>Listing</h2>
+ *
+ * <p>Listings come out in key byte order. A directory is read only when it can hold keys that
+ * match the listing's prefix and come after its start: each entry stands for a string every key
+ * under it starts with ({@code a%obj}: exactly {@code a}; directory {@code a}: {@code a/};
+ * continuation {@code ab%cont}: {@code ab} and more), and entries are merged lazily in a sorted
+ * set by that string, so an object {@code a-c} correctly comes before {@code a/b}, which comes
+ * before {@code a0}. A directory is read whole (its entries come unsorted) but only a page's worth
+ * of entries is kept. A continuation token is the last key returned.
+ *
+ * <h2>Errors</h2>
+ *
+ * <p>A missing object is an {@link ObjectNotFoundException}; a refused permission, a read-only
+ * filesystem or a path too long a {@link PermanentStorageException}; any other I/O failure (a full
+ * disk) a {@link TransientStorageException} naming the file: {@link #failure} decides. A put whose
+ * stream holds fewer or more bytes than declared throws {@link IllegalArgumentException} and
+ * stores nothing; one whose stream fails otherwise throws a {@link TransientStorageException}.
+ *
+ * <p>The root's absolute path should stay under about 900 bytes: a 1024-byte key of non-ASCII
+ * characters escapes to a path of about 3 200 bytes, and Linux paths are limited to 4 096.
+ */
+public final class FileObjectStore implements ObjectStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FileObjectStore.class);
+
+  /** Temporary files older than this are left by crashed puts and swept on open. */
+  static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
+  static final String TEMP_SUFFIX = ".tmp";
+  private static final int MOVE_ATTEMPTS = 50;
+  private static final int BUFFER_SIZE = 64 * 1024;
+  private static final long PID = ProcessHandle.current().pid();
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+  private final Path root;
+  private final Path objects;
+  private final Path tmp;
+  private final int maxChunk;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final AtomicLong directoriesRead = new AtomicLong();
+  private volatile boolean closed;
+  private volatile boolean warnedDirectorySync;
+  private volatile Consumer<Path> beforeRename = dir -> { };
+
+  /** Opens (creating if needed) the store in {@code root}, and sweeps stale temporary files. */
+  public FileObjectStore(Path root) {
+    this(root, Clock.systemUTC(), FileNames.DEFAULT_MAX_CHUNK);
+  }
+
+  /** For tests: a clock for the sweep, and a file-name budget small enough to force chunking. */
+  FileObjectStore(Path root, Clock clock, int maxChunk) {
+    if (maxChunk < FileNames.MIN_CHUNK) {
+      throw new IllegalArgumentException("name chunks below " + FileNames.MIN_CHUNK + " bytes");
+    }
+    this.root = root.toAbsolutePath().normalize();
+    this.objects = this.root.resolve("objects");
+    this.tmp = this.root.resolve("tmp");
+    this.maxChunk = maxChunk;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    try {
+      Files.createDirectories(objects);
+      Files.createDirectories(tmp);
+    } catch (IOException e) {
+      throw failure("creating the store directories in", this.root, e);
+    }
+    syncDirectory(this.root);
+    sweepStaleTemps();
+  }
+
+  /** For tests: runs between creating an object's directory and renaming the object into it. */
+  void beforeRename(Consumer<Path> hook) {
+    this.beforeRename = Objects.requireNonNull(hook, "hook");
+  }
+
+  /** The root directory. */
+  public Path root() {
+    return root;
+  }
+
+  // ---- put --------------------------------------------------------------------------------------
+
+  @Override
+  public void put(ObjectKey key, InputStream data, long length) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(data, "data");
+    if (length < 0) {
+      throw new IllegalArgumentException("negative length " + length);
+    }
+    ensureOpen();
+    Path target = objectPath(key);
+    Path temp = newTempFile();
+    boolean committed = false;
+    try {
+      write(key, temp, data, length);
+      commit(temp, target);
+      committed = true;
+    } finally {
+      if (!committed) {
+        deleteQuietly(temp);
+      }
+    }
+  }
+
+  /**
+   * Creates a new, empty temporary file named after this process, this thread and 64 random bits,
+   * so names never collide between processes sharing the root (and creation would fail if they did).
+   */
+  private Path newTempFile() {
+    for (int attempt = 0; ; attempt++) {
+      String name = PID + "-" + Thread.currentThread().threadId() + "-"
+          + HexFormat.of().toHexDigits(random.nextLong()) + TEMP_SUFFIX;
+      Path temp = tmp.resolve(name);
+      try {
+        return Files.createFile(temp);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt >= 3) {
+          throw failure("creating a temporary file", temp, e);
+        }
+      } catch (NoSuchFileException e) {
+        // tmp/ removed under us (an administrator cleaning up): recreate it once.
+        if (attempt >= 3) {
+          throw failure("creating a temporary file", temp, e);
+        }
+        try {
+          Files.createDirectories(tmp);
+        } catch (IOException again) {
+          throw failure("creating", tmp, again);
+        }
+      } catch (IOException e) {
+        throw failure("creating a temporary file", temp, e);
+      }
+    }
+  }
+
+  private void write(ObjectKey key, Path temp, InputStream data, long length) {
+    ExactLengthInputStream in = new ExactLengthInputStream(data, length);
+    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+      byte[] buffer = new byte[(int) Math.min(BUFFER_SIZE, Math.max(length, 1))];
+      while (true) {
+        int n = read(key, in, buffer);
+        if (n < 0) {
+          break;
+        }
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+        while (chunk.hasRemaining()) {
+          out.write(chunk);
+        }
+      }
+      try {
+        in.checkAtEnd();
+      } catch (IOException e) {
+        throw sourceFailure(key, e);
+      }
+      out.force(true);
+    } catch (IOException e) {
+      throw failure("writing", temp, e);
+    }
+  }
+
+  private static int read(ObjectKey key, ExactLengthInputStream in, byte[] buffer) {
+    try {
+      return in.read(buffer, 0, buffer.length);
+    } catch (IOException e) {
+      throw sourceFailure(key, e);
+    }
+  }
+
+  /** The caller's stream failed: a wrong length is the caller's bug, anything else may pass. */
+  static RuntimeException sourceFailure(ObjectKey key, IOException e) {
+    if (e instanceof ExactLengthInputStream.LengthMismatchException) {
+      return new IllegalArgumentException("put " + key + ": " + e.getMessage(), e);
+    }
+    return new TransientStorageException("put " + key + ": reading the data failed: " + e, e);
+  }
+
+  /** Renames the temporary file onto the object, creating (again, if a delete raced) its parents. */
+  private void commit(Path temp, Path target) {
+    Path parent = target.getParent();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Files.createDirectories(parent);
+        beforeRename.accept(parent);
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        break;
+      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+        // A concurrent delete removed a directory it found empty, before the rename or while
+        // createDirectories checked it (which then reports it as existing but not a directory).
+        if (attempt == MOVE_ATTEMPTS || !Files.exists(temp)) {
+          throw failure("moving " + temp + " to", target, e);
+        }
+      } catch (IOException e) {
+        throw failure("moving " + temp + " to", target, e);
+      }
+    }
+    for (Path dir = parent; dir.startsWith(objects); dir = dir.getParent()) {
+      syncDirectory(dir);
+    }
+  }
+
+  private void syncDirectory(Path dir) {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(dir, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return; // removed since (emptied by a concurrent delete): nothing of ours left to make durable
+    } catch (IOException e) {
+      if (WINDOWS) {
+        if (!warnedDirectorySync) {
+          warnedDirectorySync = true;
+          LOG.warn("cannot open directories to force them on this platform ({}): renames in {} "
+              + "rely on the filesystem's own journal", e.toString(), root);
+        }
+        return;
+      }
+      throw failure("opening directory", dir, e);
+    }
+    try (channel) {
+      channel.force(true);
+    } catch (IOException e) {
+      throw failure("forcing directory", dir, e);
+    }
+  }
+
+  // ---- get, head --------------------------------------------------------------------------------
+
+  @Override
+  public InputStream get(ObjectKey key) {
+    Objects.requireNonNull(key, "key");
+    ensureOpen();
+    Path path = objectPath(key);
+    try {
+      return Files.newInputStream(path);
+    } catch (NoSuchFileException e) {
+      throw new ObjectNotFoundException(key, e);
+    } catch (IOException e) {
+      throw failure("reading", path, e);
+    }
+  }
+
+  @Override
+  public InputStream get(ObjectKey key, ByteRange range) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(range, "range");
+    ensureOpen();
+    Path path = objectPath(key);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(path, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      throw new ObjectNotFoundException(key, e);
+    } catch (IOException e) {
+      throw failure("reading", path, e);
+    }
+    try {
+      long size = channel.size();
+      if (range.offset() >= size || range.length() == 0) {
+        channel.close();
+        return InputStream.nullInputStream();
+      }
+      channel.position(range.offset());
+      return new LimitedInputStream(Channels.newInputStream(channel),
+          Math.min(range.end(), size) - range.offset());
+    } catch (IOException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw failure("reading", path, e);
+    }
+  }
+
+  @Override
+  public Optional<ObjectInfo> head(ObjectKey key) {
+    Objects.requireNonNull(key, "key");
+    ensureOpen();
+    Path path = objectPath(key);
+    try {
+      return Optional.of(new ObjectInfo(key, Files.readAttributes(path, BasicFileAttributes.class).size()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw failure("reading the attributes of", path, e);
+    }
+  }
+
+  // ---- list -------------------------------------------------------------------------------------
+
+  @Override
+  public ListPage list(ListRequest request) {
+    Objects.requireNonNull(request, "request");
+    ensureOpen();
+    String after = request.startAfter().map(ObjectKey::value).orElse(null);
+    if (request.continuation().isPresent()) {
+      String token = request.continuation().get();
+      if (after == null || ObjectKey.compareUtf8(token, after) > 0) {
+        after = token;
+      }
+    }
+    // One more than a page: finding it tells whether a continuation is needed.
+    Walk walk = new Walk(request.prefix(), after, request.pageSize() + 1);
+    List<ObjectInfo> page = new ArrayList<>(Math.min(request.pageSize(), 64));
+    ObjectInfo next;
+    while (page.size() < request.pageSize() && (next = walk.next()) != null) {
+      page.add(next);
+    }
+    boolean more = page.size() == request.pageSize() && walk.next() != null;
+    return new ListPage(page, more ? Optional.of(page.getLast().key().value()) : Optional.empty());
+  }
+
+  /** Directories read by listings so far (tests check that listings do not walk the whole tree). */
+  long directoriesRead() {
+    return directoriesRead.get();
+  }
+
+  /** A node of the lazy merge: an object with its key, or a directory with the prefix of its keys. */
+  private record Node(String bound, Path path, boolean object) {}
+
+  /** Nodes by bound; objects before directories of the same bound; then by path, to be total. */
+  private static final Comparator<Node> NODE_ORDER =
+      Comparator.<Node, String>comparing(Node::bound, ObjectKey::compareUtf8)
+          .thenComparing(node -> !node.object())
+          .thenComparing(node -> node.path().toString());
+
+  /**
+   * One listing's walk: a sorted set of objects and unopened directories, ordered by the string
+   * every key under the entry starts with. The smallest entry is taken: an object is the next key;
+   * a directory is opened and its matching entries added. Since a directory's bound is a prefix of
+   * (so no greater than) each of its keys, an object taken from the set is never greater than
+   * anything still to come.
+   *
+   * <p>A directory's entries come in no particular order, so each is read whole, but the set stays
+   * small: once it holds as many objects as the walk may still return, everything after the last
+   * of them can only lead to later keys and is dropped. Should one of those objects then turn out
+   * not to be one (deleted meanwhile, or a stray entry), the walk starts again after the last key
+   * it returned, ignoring that entry, as what was dropped may be needed now.
+   */
+  private final class Walk {
+
+    private final String prefix;
+    /** Keys must sort after this: the request's start, then the last key returned. */
+    private String after;
+    private final TreeSet<Node> queue = new TreeSet<>(NODE_ORDER);
+    private final Set<String> ignored = new HashSet<>();
+    private int wanted;
+    private int trimAt;
+    private boolean trimmed;
+
+    Walk(String prefix, String after, int limit) {
+      this.prefix = prefix;
+      this.after = after;
+      this.wanted = limit;
+      start();
+    }
+
+    private void start() {
+      queue.clear();
+      trimmed = false;
+      trimAt = trimThreshold(0);
+      String head = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+      if (head.isEmpty()) {
+        queue.add(new Node("", objects, false));
+      } else {
+        // Start in the deepest directory the prefix names, if it can name one.
+        ObjectKey dirKey;
+        try {
+          dirKey = ObjectKey.of(head.substring(0, head.length() - 1));
+        } catch (IllegalArgumentException e) {
+          return; // no valid key starts with this prefix
+        }
+        queue.add(new Node(head, directoryPath(dirKey), false));
+      }
+    }
+
+    /** The next object, or null at the end or once the walk's limit is reached. */
+    ObjectInfo next() {
+      Node node;
+      while (wanted > 0 && (node = queue.pollFirst()) != null) {
+        if (!node.object()) {
+          open(node);
+          continue;
+        }
+        ObjectInfo info = object(node);
+        if (info != null) {
+          wanted--;
+          after = node.bound();
+          return info;
+        }
+        ignored.add(node.bound());
+        if (trimmed) {
+          start();
+        }
+      }
+      return null;
+    }
+
+    /** The object a file stands for, or null for a stray or vanished file. */
+    private ObjectInfo object(Node node) {
+      ObjectKey key;
+      try {
+        key = ObjectKey.of(node.bound());
+      } catch (IllegalArgumentException e) {
+        return null; // a stray file decoding to no valid key ("%2E%obj" would be ".")
+      }
+      if (!objectPath(key).equals(node.path())) {
+        return null; // a stray file in a place this store would not put its key
+      }
+      try {
+        BasicFileAttributes attributes = Files.readAttributes(node.path(), BasicFileAttributes.class);
+        return attributes.isRegularFile() ? new ObjectInfo(key, attributes.size()) : null;
+      } catch (NoSuchFileException e) {
+        return null; // deleted since the directory was read
+      } catch (IOException e) {
+        throw failure("reading the attributes of", node.path(), e);
+      }
+    }
+
+    private void open(Node dir) {
+      directoriesRead.incrementAndGet();
+      String base = dir.bound();
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.path())) {
+        for (Path path : entries) {
+          FileNames.Entry entry = FileNames.decode(path.getFileName().toString());
+          if (entry == null) {
+            continue;
+          }
+          switch (entry.kind()) {
+            case OBJECT -> {
+              String key = base + entry.text();
+              if (key.startsWith(prefix) && (after == null || ObjectKey.compareUtf8(key, after) > 0)
+                  && !ignored.contains(key)) {
+                add(new Node(key, path, true));
+              }
+            }
+            case DIRECTORY -> consider(base + entry.text() + "/", path);
+            case CONTINUATION -> consider(base + entry.text(), path);
+          }
+        }
+      } catch (NoSuchFileException | NotDirectoryException e) {
+        // removed since its parent was read, or a stray file: no keys there
+      } catch (IOException e) {
+        throw failure("listing", dir.path(), e);
+      } catch (DirectoryIteratorException e) {
+        if (e.getCause() instanceof NoSuchFileException) {
+          return; // removed while being read
+        }
+        throw failure("listing", dir.path(), e.getCause());
+      }
+    }
+
+    /** Adds a directory whose keys all start with {@code bound} if some of them can match. */
+    private void consider(String bound, Path path) {
+      boolean prefixMatches = bound.startsWith(prefix) || prefix.startsWith(bound);
+      boolean afterMatches = after == null || ObjectKey.compareUtf8(bound, after) > 0
+          || after.startsWith(bound);
+      if (prefixMatches && afterMatches) {
+        add(new Node(bound, path, false));
+      }
+    }
+
+    private void add(Node node) {
+      queue.add(node);
+      if (queue.size() >= trimAt) {
+        trim();
+        trimAt = trimThreshold(queue.size());
+      }
+    }
+
+    /** Drops every node after the {@code wanted}-th object: none of their keys can be returned. */
+    private void trim() {
+      int seen = 0;
+      for (Node node : queue) {
+        if (node.object() && ++seen == wanted) {
+          NavigableSet<Node> tail = queue.tailSet(node, false);
+          trimmed |= !tail.isEmpty();
+          tail.clear();
+          return;
+        }
+      }
+    }
+
+    /** Trims again when the set has doubled (keeping the cost linear) and is well past a page. */
+    private int trimThreshold(int size) {
+      return Math.max(2 * size, 2 * wanted + 64);
+    }
+  }
+
+  // ---- delete -----------------------------------------------------------------------------------
+
+  @Override
+  public void delete(ObjectKey key) {
+    deleteMany(List.of(key));
+  }
+
+  @Override
+  public void deleteMany(Collection<ObjectKey> keys) {
+    ensureOpen();
+    Set<Path> parents = new LinkedHashSet<>();
+    for (ObjectKey key : keys) {
+      Path path = objectPath(Objects.requireNonNull(key, "key"));
+      try {
+        if (Files.deleteIfExists(path)) {
+          parents.add(path.getParent());
+        }
+      } catch (IOException e) {
+        throw failure("deleting", path, e);
+      }
+    }
+    for (Path parent : parents) {
+      syncDirectory(parent);
+    }
+    for (Path parent : parents) {
+      pruneEmptyDirectories(parent);
+    }
+  }
+
+  /** Removes {@code dir} and its ancestors below {@code objects/} while they are empty; best effort. */
+  private void pruneEmptyDirectories(Path dir) {
+    for (Path d = dir; !d.equals(objects) && d.startsWith(objects); d = d.getParent()) {
+      try {
+        Files.delete(d);
+      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+        return;
+      } catch (IOException e) {
+        LOG.debug("could not remove empty directory {}: {}", d, e.toString());
+        return;
+      }
+    }
+  }
+
+  // ---- temporary files --------------------------------------------------------------------------
+
+  /** Removes temporary files older than {@link #STALE_TEMP_AGE}: leftovers of crashed puts. */
+  private void sweepStaleTemps() {
+    Instant cutoff = clock.instant().minus(STALE_TEMP_AGE);
+    int swept = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tmp)) {
+      for (Path path : entries) {
+        try {
+          BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+          FileTime modified = attributes.lastModifiedTime();
+          if (attributes.isRegularFile() && modified.toInstant().isBefore(cutoff)
+              && Files.deleteIfExists(path)) {
+            swept++;
+          }
+        } catch (NoSuchFileException e) {
+          // swept by another process meanwhile
+        }
+      }
+    } catch (IOException | DirectoryIteratorException e) {
+      LOG.warn("could not sweep stale temporary files in {}: {}", tmp, e.toString());
+      return;
+    }
+    if (swept > 0) {
+      LOG.info("removed {} temporary files left by interrupted puts in {}", swept, tmp);
+    }
+  }
+
+  private static void deleteQuietly(Path temp) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      LOG.warn("could not remove temporary file {} (swept on a later open): {}", temp, e.toString());
+    }
+  }
+
+  // ---- paths ------------------------------------------------------------------------------------
+
+  /** The file of the object {@code key}. */
+  Path objectPath(ObjectKey key) {
+    return path(key, true);
+  }
+
+  /** The directory holding the keys that start with {@code key} and '/'. */
+  private Path directoryPath(ObjectKey key) {
+    return path(key, false);
+  }
+
+  private Path path(ObjectKey key, boolean object) {
+    String[] segments = key.value().split("/");
+    StringBuilder relative = new StringBuilder(key.value().length() + 16);
+    for (int i = 0; i < segments.length; i++) {
+      List<String> chunks = FileNames.chunks(segments[i], maxChunk);
+      for (int c = 0; c < chunks.size() - 1; c++) {
+        relative.append(chunks.get(c)).append(FileNames.CONTINUATION_SUFFIX).append('/');
+      }
+      relative.append(chunks.getLast());
+      if (i < segments.length - 1) {
+        relative.append('/');
+      } else if (object) {
+        relative.append(FileNames.OBJECT_SUFFIX);
+      }
+    }
+    // One resolve of the whole relative path ('/' separates names on every platform Java runs on).
+    return objects.resolve(relative.toString());
+  }
+
+  // ---- the rest ---------------------------------------------------------------------------------
+
+  /**
+   * Maps an I/O failure on {@code path}, the one place that does: refused permissions, a read-only
+   * filesystem and a path too long for it are permanent (retrying cannot help); anything else
+   * (a full disk, an I/O error, an interrupted thread) is transient.
+   */
+  static StorageException failure(String action, Path path, IOException e) {
+    String message = action + " " + path + " failed: " + e;
+    if (e instanceof AccessDeniedException || hasReason(e, "Read-only file system")
+        || hasReason(e, "File name too long")) {
+      return new PermanentStorageException(message, e);
+    }
+    return new TransientStorageException(message, e);
+  }
+
+  private static boolean hasReason(IOException e, String reason) {
+    return e instanceof FileSystemException fse && fse.getReason() != null
+        && fse.getReason().contains(reason);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("FileObjectStore on " + root + " is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  @Override
+  public String toString() {
+    return "FileObjectStore[" + root + "]";
+  }
+}
