@@ -72,6 +72,12 @@ final class DecryptingStream extends InputStream {
     return new DecryptingStream(source, headerParser, null, layout, true, 0, Long.MAX_VALUE, false, 0, Long.MAX_VALUE);
   }
 
+  /** Decrypts a whole stream whose header has already been read and turned into {@code decrypter}, which it owns. */
+  static DecryptingStream body(InputStream source, SegmentDecrypter decrypter) {
+    return new DecryptingStream(source, null, decrypter, decrypter.layout(), true, 0, Long.MAX_VALUE, false, 0,
+        Long.MAX_VALUE);
+  }
+
   /** Decrypts {@code range} from {@code source}, which holds exactly its fetch window; owns {@code decrypter}. */
   static DecryptingStream range(InputStream source, SegmentDecrypter decrypter, SegmentRange range) {
     SegmentLayout layout = decrypter.layout();
