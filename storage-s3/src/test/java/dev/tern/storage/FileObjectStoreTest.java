@@ -113,32 +113,69 @@ class FileObjectStoreTest {
   @Test
   void strayEntriesAreIgnored() throws IOException {
     Path objects = root.resolve("objects");
-    for (int i = 0; i < 100; i++) {
-      store.put(ObjectKey.of(String.format("d/k%03d", i)), new byte[] {(byte) i});
+    List<ObjectKey> expected = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      ObjectKey key = ObjectKey.of(String.format("d/k%04d", i));
+      expected.add(key);
+      // Written straight into place (no fsyncs): the layout is all a listing reads.
+      Path path = store.objectPath(key);
+      Files.createDirectories(path.getParent());
+      Files.write(path, new byte[] {(byte) i});
     }
     Files.writeString(objects.resolve("README"), "not an object");
     Files.writeString(objects.resolve("d/notes.txt~"), "an editor's backup");
     Files.writeString(objects.resolve("d/K%obj"), "not canonical: upper-case");
     Files.writeString(objects.resolve("d/k%2Fx%obj"), "a slash in a name");
-    Files.createDirectories(objects.resolve("d/k050x%obj")); // a directory where a file belongs
     Files.createDirectories(objects.resolve("d/k%cont"));
-    Files.writeString(objects.resolve("d/k%cont/051y%obj"), "a split no chunk size gives");
+    Files.writeString(objects.resolve("d/k%cont/0051y%obj"), "a split no chunk size gives");
     Files.writeString(objects.resolve("%2E%obj"), "the key '.' is invalid");
-
-    List<ObjectKey> expected = new ArrayList<>();
+    // Directories where files belong, many in a row early in the listing: a walk over d/ has
+    // dropped the real objects after them by the time it finds out, and must come back for them.
     for (int i = 0; i < 100; i++) {
-      expected.add(ObjectKey.of(String.format("d/k%03d", i)));
+      Files.createDirectories(objects.resolve(String.format("d/k0000s%02d%%obj", i)));
     }
+
     for (int pageSize : new int[] {1, 2, 3, 10, 1000}) {
       List<ObjectInfo> all = new ArrayList<>();
       ListRequest request = ListRequest.of("").pageSize(pageSize);
-      ListPage page;
-      do {
-        page = store.list(request);
+      int pages = 0;
+      while (request != null && pages++ < 20) {
+        ListPage page = store.list(request);
         all.addAll(page.objects());
         request = page.continuation().map(request::resumeAt).orElse(null);
-      } while (request != null);
-      assertEquals(expected, ObjectStoreContract.keys(all), "page size " + pageSize);
+      }
+      int seen = Math.min(expected.size(), 20 * pageSize);
+      assertEquals(expected.subList(0, seen), ObjectStoreContract.keys(all), "page size " + pageSize);
+    }
+  }
+
+  @Test
+  void smallPagesOverLargeDirectoriesMatchTheModel() {
+    // Directories of a few hundred entries, objects and subdirectories mixed, make a walk drop
+    // the entries past its page (several times per directory) and come back for them later.
+    MemoryObjectStore model = new MemoryObjectStore();
+    for (int i = 0; i < 400; i++) {
+      String key = switch (i % 4) {
+        case 0 -> "d/" + (i % 3) + "/k" + i;
+        case 1 -> "d/" + (i % 3) + "/k" + i + "/sub";
+        case 2 -> "d/" + (i % 3) + "-k" + i;
+        default -> "d/" + (i % 3) + "/k" + (i - 3) + "-";
+      };
+      store.put(ObjectKey.of(key), new byte[i % 5]);
+      model.put(ObjectKey.of(key), new byte[i % 5]);
+    }
+    for (int pageSize : new int[] {1, 2, 5, 40}) {
+      for (String prefix : List.of("", "d/1", "d/1/")) {
+        ListRequest request = ListRequest.of(prefix).pageSize(pageSize);
+        int pages = 0;
+        while (request != null) {
+          ListPage expected = model.list(request);
+          assertEquals(expected, store.list(request), request.toString());
+          request = expected.continuation().map(request::resumeAt).orElse(null);
+          pages++;
+        }
+        assertTrue(pages > 1);
+      }
     }
   }
 
