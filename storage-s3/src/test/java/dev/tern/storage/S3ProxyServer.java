@@ -153,8 +153,8 @@ public final class S3ProxyServer implements AutoCloseable {
   }
   /**
    * Without a logback configuration, Logback logs everything at DEBUG: S3Proxy's Jetty and the
-   * AWS SDK then write several lines per request. Where no configuration file exists, keep them
-   * at INFO; a module's own logback-test.xml wins.
+   * AWS SDK then write several lines per request, and Jetty a few at each start and stop. Where
+   * no configuration file exists, keep them at WARN; a module's own logback-test.xml wins.
    */
   private static void quietLogs() {
     ClassLoader loader = S3ProxyServer.class.getClassLoader();
@@ -166,7 +166,7 @@ public final class S3ProxyServer implements AutoCloseable {
         "software.amazon.awssdk", "org.apache.hc", "io.netty"}) {
       ch.qos.logback.classic.Logger logger = context.getLogger(name);
       if (logger.getLevel() == null) {
-        logger.setLevel(Level.INFO);
+        logger.setLevel(Level.WARN);
       }
     }
   }
