@@ -2,6 +2,9 @@ package dev.tern.mailbox;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,10 +17,22 @@ import java.util.Set;
  */
 final class CborReader {
 
+  /** The codecs' factory. The log owns the streams it hands over; closing them is its business. */
+  static final CBORFactory FACTORY = CBORFactory.builder()
+      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+      .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+      .build();
+
   private final JsonParser parser;
 
   CborReader(JsonParser parser) {
     this.parser = parser;
+  }
+
+  static void checkVersion(String format, int formatVersion, int supported) throws IOException {
+    if (formatVersion != supported) {
+      throw new IOException(format + " format version " + formatVersion + " is not one this node reads (" + supported + ")");
+    }
   }
 
   void expect(JsonToken token) throws IOException {

@@ -3,9 +3,6 @@ package dev.tern.mailbox;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import dev.tern.log.LogCodec;
 import dev.tern.mailbox.MailboxList.Binding;
 import dev.tern.mailbox.MailboxListOp.Create;
@@ -37,11 +34,6 @@ public final class MailboxListCodec implements LogCodec<MailboxList, MailboxList
 
   static final int VERSION = 1;
 
-  private final CBORFactory factory = CBORFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-      .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-      .build();
-
   @Override
   public int formatVersion() {
     return VERSION;
@@ -49,7 +41,7 @@ public final class MailboxListCodec implements LogCodec<MailboxList, MailboxList
 
   @Override
   public void writeOp(MailboxListOp op, OutputStream out) throws IOException {
-    try (JsonGenerator gen = factory.createGenerator(out)) {
+    try (JsonGenerator gen = CborReader.FACTORY.createGenerator(out)) {
       gen.writeStartArray();
       switch (op) {
         case Create create -> {
@@ -93,8 +85,8 @@ public final class MailboxListCodec implements LogCodec<MailboxList, MailboxList
 
   @Override
   public MailboxListOp readOp(int formatVersion, InputStream in) throws IOException {
-    checkVersion(formatVersion);
-    try (JsonParser parser = factory.createParser(in)) {
+    CborReader.checkVersion("mailbox list", formatVersion, VERSION);
+    try (JsonParser parser = CborReader.FACTORY.createParser(in)) {
       CborReader r = new CborReader(parser);
       r.startArray();
       int kind = (int) r.number();
@@ -115,7 +107,7 @@ public final class MailboxListCodec implements LogCodec<MailboxList, MailboxList
 
   @Override
   public void writeState(MailboxList list, OutputStream out) throws IOException {
-    try (JsonGenerator gen = factory.createGenerator(out)) {
+    try (JsonGenerator gen = CborReader.FACTORY.createGenerator(out)) {
       gen.writeStartArray();
       gen.writeStartArray();
       for (Map.Entry<MailboxName, Binding> entry : list.mailboxes().entrySet()) {
@@ -146,8 +138,8 @@ public final class MailboxListCodec implements LogCodec<MailboxList, MailboxList
 
   @Override
   public MailboxList readState(int formatVersion, InputStream in) throws IOException {
-    checkVersion(formatVersion);
-    try (JsonParser parser = factory.createParser(in)) {
+    CborReader.checkVersion("mailbox list", formatVersion, VERSION);
+    try (JsonParser parser = CborReader.FACTORY.createParser(in)) {
       CborReader r = new CborReader(parser);
       r.startArray();
       Map<MailboxName, Binding> bindings = new HashMap<>();
@@ -198,9 +190,4 @@ public final class MailboxListCodec implements LogCodec<MailboxList, MailboxList
     gen.writeEndArray();
   }
 
-  private static void checkVersion(int formatVersion) throws IOException {
-    if (formatVersion != VERSION) {
-      throw new IOException("mailbox list format version " + formatVersion + " is newer than this node (" + VERSION + ")");
-    }
-  }
 }

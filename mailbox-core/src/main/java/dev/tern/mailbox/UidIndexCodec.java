@@ -3,9 +3,6 @@ package dev.tern.mailbox;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import dev.tern.log.LogCodec;
 import dev.tern.mailbox.UidIndexOp.Added;
 import dev.tern.mailbox.UidIndexOp.FlagAdd;
@@ -48,12 +45,6 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
   private static final int FLAG_DEL = 3;
   private static final int FLAG_SET = 4;
 
-  // The log owns the streams it hands over; closing them is its business.
-  private final CBORFactory factory = CBORFactory.builder()
-      .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-      .disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-      .build();
-
   @Override
   public int formatVersion() {
     return VERSION;
@@ -63,7 +54,7 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
 
   @Override
   public void writeOp(UidIndexOp op, OutputStream out) throws IOException {
-    try (JsonGenerator gen = factory.createGenerator(out)) {
+    try (JsonGenerator gen = CborReader.FACTORY.createGenerator(out)) {
       gen.writeStartArray();
       switch (op) {
         case MailAdd add -> {
@@ -93,8 +84,8 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
 
   @Override
   public UidIndexOp readOp(int formatVersion, InputStream in) throws IOException {
-    checkVersion(formatVersion);
-    try (JsonParser parser = factory.createParser(in)) {
+    CborReader.checkVersion("UID index", formatVersion, VERSION);
+    try (JsonParser parser = CborReader.FACTORY.createParser(in)) {
       CborReader r = new CborReader(parser);
       r.startArray();
       int kind = (int) r.number();
@@ -166,7 +157,7 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
 
   @Override
   public void writeState(UidIndex index, OutputStream out) throws IOException {
-    try (JsonGenerator gen = factory.createGenerator(out)) {
+    try (JsonGenerator gen = CborReader.FACTORY.createGenerator(out)) {
       gen.writeStartArray();
       gen.writeNumber(index.uidValidity());
       gen.writeNumber(index.uidNext());
@@ -211,8 +202,8 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
 
   @Override
   public UidIndex readState(int formatVersion, InputStream in) throws IOException {
-    checkVersion(formatVersion);
-    try (JsonParser parser = factory.createParser(in)) {
+    CborReader.checkVersion("UID index", formatVersion, VERSION);
+    try (JsonParser parser = CborReader.FACTORY.createParser(in)) {
       CborReader r = new CborReader(parser);
       r.startArray();
       UidIndex index = UidIndex.restore(r.number(), r.number(), r.number(), r.number(), r.number());
@@ -241,9 +232,4 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
     }
   }
 
-  private static void checkVersion(int formatVersion) throws IOException {
-    if (formatVersion != VERSION) {
-      throw new IOException("UID index format version " + formatVersion + " is newer than this node (" + VERSION + ")");
-    }
-  }
 }

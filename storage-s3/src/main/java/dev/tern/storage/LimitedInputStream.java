@@ -4,14 +4,35 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** At most {@code limit} bytes of a stream; closing it closes the stream. */
+/**
+ * At most {@code limit} bytes of a stream. Closing it closes the stream, except for a
+ * {@linkplain #slice slice}, one of several consecutive pieces read from one stream.
+ */
 final class LimitedInputStream extends FilterInputStream {
 
+  private final boolean closesSource;
   private long remaining;
 
   LimitedInputStream(InputStream in, long limit) {
+    this(in, limit, true);
+  }
+
+  private LimitedInputStream(InputStream in, long limit, boolean closesSource) {
     super(in);
     this.remaining = limit;
+    this.closesSource = closesSource;
+  }
+
+  /** The next {@code length} bytes of {@code in}, leaving it open for the slices after. */
+  static LimitedInputStream slice(InputStream in, long length) {
+    return new LimitedInputStream(in, length, false);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closesSource) {
+      super.close();
+    }
   }
 
   @Override

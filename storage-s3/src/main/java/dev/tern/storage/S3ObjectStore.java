@@ -195,7 +195,7 @@ public final class S3ObjectStore implements ObjectStore {
             .contentLength(size)
             .build();
         String etag = s3.uploadPart(request, RequestBody.fromContentProvider(
-            new ReplayableBody(new PartStream(exact, size), size), size, OCTET_STREAM)).eTag();
+            new ReplayableBody(LimitedInputStream.slice(exact, size), size), size, OCTET_STREAM)).eTag();
         parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         sent += size;
       }
@@ -583,44 +583,6 @@ public final class S3ObjectStore implements ObjectStore {
           // The SDK closes each attempt's stream; the next attempt rewinds it.
         }
       };
-    }
-  }
-
-  /** The next {@code length} bytes of a put's stream: one part of a multipart upload. */
-  private static final class PartStream extends InputStream {
-
-    private final InputStream in;
-    private long remaining;
-
-    PartStream(InputStream in, long length) {
-      this.in = in;
-      this.remaining = length;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (remaining == 0) {
-        return -1;
-      }
-      int n = in.read(b, off, (int) Math.min(len, remaining));
-      if (n > 0) {
-        remaining -= n;
-      }
-      return n;
-    }
-
-    @Override
-    public int available() throws IOException {
-      return (int) Math.min(in.available(), remaining);
     }
   }
 

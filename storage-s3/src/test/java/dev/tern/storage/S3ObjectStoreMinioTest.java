@@ -68,9 +68,9 @@ class S3ObjectStoreMinioTest {
     try (S3ObjectStore store = new S3ObjectStore(config.withKeyPrefix("multipart"))) {
       ObjectKey key = ObjectKey.of("big");
       long size = 2 * S3ObjectStore.PART_SIZE + 3;
-      store.put(key, new S3ObjectStoreTest.GeneratedStream(7, size), size);
+      store.put(key, new ObjectStoreContract.GeneratedStream(7, size), size);
       try (InputStream in = store.get(key)) {
-        assertEquals(S3ObjectStoreTest.digest(new S3ObjectStoreTest.GeneratedStream(7, size)),
+        assertEquals(S3ObjectStoreTest.digest(new ObjectStoreContract.GeneratedStream(7, size)),
             S3ObjectStoreTest.digest(in));
       }
     }

@@ -1,5 +1,6 @@
 package dev.tern.storage;
 
+import dev.tern.storage.ObjectStoreContract.GeneratedStream;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -401,39 +402,6 @@ class S3ObjectStoreTest {
     return data;
   }
 
-  /** {@code size} pseudo-random bytes from {@code seed}, generated as they are read. */
-  static final class GeneratedStream extends InputStream {
-
-    private final SplittableRandom random;
-    private long remaining;
-
-    GeneratedStream(long seed, long size) {
-      this.random = new SplittableRandom(seed);
-      this.remaining = size;
-    }
-
-    @Override
-    public int read() {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      if (len == 0) {
-        return 0;
-      }
-      if (remaining == 0) {
-        return -1;
-      }
-      int n = (int) Math.min(len, remaining);
-      for (int i = 0; i < n; i++) {
-        b[off + i] = (byte) random.nextInt(256);
-      }
-      remaining -= n;
-      return n;
-    }
-  }
 
   /** Counts the bytes read through it. */
   static final class CountingStream extends InputStream {
