@@ -1,0 +1,114 @@
+package dev.tern.mailbox;
+
+import dev.tern.log.LogChange;
+import dev.tern.log.OpLog;
+import dev.tern.mailbox.UidIndexOp.Added;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * One mailbox as a node holds it: its log and the UID index the log folds into, shared by every
+ * session of the user on this node. Operations name messages by id; UIDs are read back from the
+ * state after the op is applied. The UIDVALIDITY here is the index's own; what clients see adds
+ * the mailbox list binding's offset ({@link MailboxList.Binding#uidValidity}).
+ */
+public final class Mailbox {
+
+  /** Where messages landed: the index's UIDVALIDITY and each message's UID, in the order given. */
+  public record Placed(long uidValidity, List<Long> uids) {}
+
+  private final MailboxId id;
+  private final OpLog<UidIndex, UidIndexOp> log;
+
+  Mailbox(MailboxId id, OpLog<UidIndex, UidIndexOp> log) {
+    this.id = Objects.requireNonNull(id);
+    this.log = Objects.requireNonNull(log);
+  }
+
+  /** The UIDVALIDITY a new mailbox's index starts at: any node derives it from the id alone. */
+  static long initialUidValidity(MailboxId id) {
+    return 1 + Long.remainderUnsigned(id.high(), 1L << 24);
+  }
+
+  public MailboxId id() {
+    return id;
+  }
+
+  /** Learns other nodes' changes. */
+  public LogChange sync() {
+    return log.sync();
+  }
+
+  /** Reads the current index under the log's lock; {@code reader} must not keep it. */
+  public <R> R read(Function<? super UidIndex, R> reader) {
+    return log.read(reader);
+  }
+
+  public UidIndex snapshot() {
+    return log.snapshot();
+  }
+
+  public void addListener(Consumer<LogChange> listener) {
+    log.addListener(listener);
+  }
+
+  public void removeListener(Consumer<LogChange> listener) {
+    log.removeListener(listener);
+  }
+
+  /**
+   * Adds messages whose blobs and summaries are already durable. Returns where they landed; a
+   * message already in the mailbox keeps its UID (idempotent redelivery).
+   */
+  public Placed add(List<Added> messages) {
+    List<Added> copy = List.copyOf(messages);
+    log.append(state -> state.mailAdd(copy));
+    return log.read(state -> {
+      List<Long> uids = new ArrayList<>(copy.size());
+      for (Added added : copy) {
+        uids.add(state.uidOf(added.message()));
+      }
+      return new Placed(state.uidValidity(), uids);
+    });
+  }
+
+  /** Expunges the messages still present; returns how many were. */
+  public int expunge(List<MessageId> messages) {
+    int[] present = new int[1];
+    log.append(state -> {
+      List<MessageId> there = messages.stream().filter(state::contains).toList();
+      present[0] = there.size();
+      return there.isEmpty() ? null : state.mailDel(there);
+    });
+    return present[0];
+  }
+
+  /** How a STORE changes flags. */
+  public enum FlagChange { ADD, REMOVE, REPLACE }
+
+  /** Changes the flags of the messages still present. */
+  public void storeFlags(List<MessageId> messages, FlagChange change, Flags flags) {
+    log.append(state -> {
+      // Only messages whose flags would change: a STORE that changes nothing writes nothing.
+      List<MessageId> there = messages.stream().filter(m -> {
+        Flags now = state.flagsOf(m);
+        return now != null && !now.equals(switch (change) {
+          case ADD -> now.plus(flags);
+          case REMOVE -> now.minus(flags);
+          case REPLACE -> flags;
+        });
+      }).toList();
+      if (there.isEmpty()) {
+        return null;
+      }
+      return switch (change) {
+        case ADD -> state.flagAdd(there, flags);
+        case REMOVE -> state.flagDel(there, flags);
+        case REPLACE -> state.flagSet(there, flags);
+      };
+    });
+  }
+}
