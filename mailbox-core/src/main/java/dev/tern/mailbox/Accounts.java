@@ -1,0 +1,167 @@
+package dev.tern.mailbox;
+
+import dev.tern.crypto.CryptoRoot;
+import dev.tern.crypto.KeyBundle;
+import dev.tern.crypto.PasswordHash;
+import dev.tern.log.LogContext;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A node's open accounts: a login verifies the password and unlocks the keys, and every session of
+ * one user on this node shares one {@link Account}, released when the last session closes.
+ *
+ * <p>Argon2id makes a login cost tens of milliseconds on purpose. Clients that reconnect every few
+ * minutes would pay it each time, so a successful login's keys are kept for {@code loginCacheTtl},
+ * keyed by an HMAC of the credentials under a key that exists only in this process; a changed
+ * password hash in the directory makes the entry useless at once.
+ */
+public final class Accounts {
+
+  /** A session's hold on an account; closing the last lease of a user releases the account. */
+  public final class Lease implements AutoCloseable {
+    private final Shared shared;
+    private boolean closed;
+
+    private Lease(Shared shared) {
+      this.shared = shared;
+    }
+
+    public Account account() {
+      return shared.account;
+    }
+
+    public User user() {
+      return shared.user;
+    }
+
+    @Override
+    public void close() {
+      synchronized (Accounts.this) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        if (--shared.leases == 0) {
+          open.remove(shared.user.id());
+        }
+      }
+    }
+  }
+
+  private static final class Shared {
+    final User user;
+    final Account account;
+    int leases;
+
+    Shared(User user, Account account) {
+      this.user = user;
+      this.account = account;
+    }
+  }
+
+  private record Cached(KeyBundle keys, String passwordHash, long expiresAt) {}
+
+  private final LogContext context;
+  private final UserDirectory users;
+  private final byte[] serverSecret;
+  private final Duration loginCacheTtl;
+  private final InstantSource clock;
+  private final Map<String, Shared> open = new ConcurrentHashMap<>();
+  private final Map<String, Cached> loginCache = new ConcurrentHashMap<>();
+  private final SecretKeySpec cacheKey;
+
+  public Accounts(LogContext context, UserDirectory users, byte[] serverSecret, Duration loginCacheTtl) {
+    this.context = Objects.requireNonNull(context);
+    this.users = Objects.requireNonNull(users);
+    this.serverSecret = serverSecret.clone();
+    this.loginCacheTtl = loginCacheTtl;
+    this.clock = context.wallClock();
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+  }
+
+  public UserDirectory users() {
+    return users;
+  }
+
+  /** The keyring of a user whose keys live in the store. */
+  public Keyring keyring(User user) {
+    return new Keyring(context.store(), user.id(), serverSecret);
+  }
+
+  /**
+   * Verifies the password and opens the user's account, or empty when the login or password is
+   * wrong or the user's keys cannot be read here (an {@code incoming} crypto root).
+   */
+  public Optional<Lease> login(String login, CharSequence password) {
+    Optional<User> found = users.byLogin(login);
+    if (found.isEmpty()) {
+      PasswordHash.verify(password, DUMMY_HASH); // same cost for unknown users: no login oracle
+      return Optional.empty();
+    }
+    User user = found.get();
+    String cacheEntry = cacheKey(login, password);
+    Cached cached = loginCache.get(cacheEntry);
+    long now = clock.millis();
+    if (cached != null && cached.expiresAt > now && cached.passwordHash.equals(user.passwordHash())) {
+      return Optional.of(lease(user, cached.keys));
+    }
+    if (!PasswordHash.verify(password, user.passwordHash())) {
+      return Optional.empty();
+    }
+    Optional<KeyBundle> keys = switch (user.cryptoRoot()) {
+      case CryptoRoot.Pass pass -> keyring(user).unlock(password);
+      case CryptoRoot.Cleartext cleartext -> Optional.of(cleartext.keys());
+      case CryptoRoot.Incoming incoming -> Optional.empty();
+    };
+    if (keys.isEmpty()) {
+      return Optional.empty();
+    }
+    loginCache.put(cacheEntry, new Cached(keys.get(), user.passwordHash(), now + loginCacheTtl.toMillis()));
+    loginCache.values().removeIf(c -> c.expiresAt <= now);
+    return Optional.of(lease(user, keys.get()));
+  }
+
+  /** Opens a user's account with keys already at hand (a cleartext root, the dev user). */
+  public synchronized Lease lease(User user, KeyBundle keys) {
+    Shared shared = open.computeIfAbsent(user.id(), id -> new Shared(user, new Account(context, id, keys)));
+    shared.leases++;
+    return new Lease(shared);
+  }
+
+  /** How many users have an open account on this node. */
+  public int openAccounts() {
+    return open.size();
+  }
+
+  private String cacheKey(String login, CharSequence password) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(cacheKey);
+      mac.update(login.getBytes(StandardCharsets.UTF_8));
+      mac.update((byte) 0);
+      byte[] secret = password.toString().getBytes(StandardCharsets.UTF_8);
+      try {
+        return HexFormat.of().formatHex(mac.doFinal(secret));
+      } finally {
+        java.util.Arrays.fill(secret, (byte) 0);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    }
+  }
+
+  private static final String DUMMY_HASH = PasswordHash.create("not a password of anyone").toString();
+}

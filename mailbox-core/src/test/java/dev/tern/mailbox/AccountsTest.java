@@ -1,0 +1,75 @@
+package dev.tern.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tern.crypto.CryptoRoot;
+import dev.tern.crypto.KeyBundle;
+import dev.tern.crypto.PasswordHash;
+import dev.tern.log.HybridClock;
+import dev.tern.log.LogConfig;
+import dev.tern.log.LogContext;
+import dev.tern.storage.MemoryObjectStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class AccountsTest {
+
+  private final MemoryObjectStore store = new MemoryObjectStore();
+  private final AtomicLong now = new AtomicLong(1_795_000_000_000L);
+  private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+  private final Map<String, User> directory = new HashMap<>();
+  private final Accounts accounts = new Accounts(
+      new LogContext(store, new HybridClock(clock, new SplittableRandom(1)), clock, Runnable::run,
+          new SimpleMeterRegistry(), LogConfig.DEFAULTS),
+      login -> Optional.ofNullable(directory.get(login)), new byte[0], Duration.ofMinutes(5));
+
+  private void addUser(String login, String password, CryptoRoot root) {
+    directory.put(login, new User(login, login, List.of(login + "@example.tld"),
+        PasswordHash.create(password).toString(), root));
+  }
+
+  @Test
+  void aPassRootLoginUnlocksTheStoredKeysAndSessionsShareOneAccount() {
+    addUser("alice", "hunter2", new CryptoRoot.Pass(Optional.empty()));
+    accounts.keyring(directory.get("alice")).create("hunter2");
+    Accounts.Lease one = accounts.login("alice", "hunter2").orElseThrow();
+    Accounts.Lease two = accounts.login("alice", "hunter2").orElseThrow();
+    assertSame(one.account(), two.account());
+    assertEquals(Optional.empty(), accounts.login("alice", "hunter3"));
+    assertEquals(Optional.empty(), accounts.login("mallory", "hunter2"));
+    one.close();
+    assertEquals(1, accounts.openAccounts());
+    two.close();
+    two.close(); // twice is harmless
+    assertEquals(0, accounts.openAccounts());
+    Accounts.Lease three = accounts.login("alice", "hunter2").orElseThrow();
+    assertNotSame(one.account(), three.account());
+  }
+
+  @Test
+  void aChangedPasswordHashMakesTheCachedLoginUseless() {
+    addUser("bob", "old", new CryptoRoot.Cleartext(KeyBundle.generate()));
+    assertTrue(accounts.login("bob", "old").isPresent());
+    addUser("bob", "new", directory.get("bob").cryptoRoot());
+    assertEquals(Optional.empty(), accounts.login("bob", "old"));
+    assertTrue(accounts.login("bob", "new").isPresent());
+  }
+
+  @Test
+  void anIncomingOnlyRootCannotLogIn() {
+    addUser("carol", "pw", new CryptoRoot.Incoming(KeyBundle.generate().publicKey()));
+    assertEquals(Optional.empty(), accounts.login("carol", "pw"));
+  }
+}
