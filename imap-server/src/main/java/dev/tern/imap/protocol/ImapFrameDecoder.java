@@ -109,6 +109,11 @@ public final class ImapFrameDecoder extends ByteToMessageDecoder {
     scanned = 0;
   }
 
+  /** Bytes received and not yet decoded (for tests). */
+  int internalBufferSize() {
+    return internalBuffer().readableBytes();
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
