@@ -795,7 +795,7 @@ public final class CommandParser {
     }
   }
 
-  /** A position in the command bytes. */
+  /** A position in the command bytes. Atoms in astrings may hold UTF-8 (RFC 6855 clients do send it). */
   private static final class Cursor {
     private final byte[] b;
     private final int end;
@@ -968,7 +968,7 @@ public final class CommandParser {
         return string();
       }
       int start = pos;
-      while (pos < end && Syntax.isAstringChar(b[pos] & 0xFF)) {
+      while (pos < end && (Syntax.isAstringChar(b[pos] & 0xFF) || b[pos] < 0)) {
         pos++;
       }
       if (pos == start) {
