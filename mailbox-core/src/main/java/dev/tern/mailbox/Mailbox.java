@@ -22,6 +22,7 @@ public final class Mailbox {
 
   private final MailboxId id;
   private final OpLog<UidIndex, UidIndexOp> log;
+  private long recentClaimedUpTo;
 
   Mailbox(MailboxId id, OpLog<UidIndex, UidIndexOp> log) {
     this.id = Objects.requireNonNull(id);
@@ -35,6 +36,18 @@ public final class Mailbox {
 
   public MailboxId id() {
     return id;
+  }
+
+  /**
+   * Claims the \Recent flag of messages up to {@code uid} for one session (RFC 3501: a message is
+   * recent in exactly one session) and returns the UID up to which earlier sessions claimed it. Per
+   * node: sessions on different nodes may both see a message as recent, which the RFC allows when
+   * the server cannot tell.
+   */
+  public synchronized long claimRecent(long uid) {
+    long before = recentClaimedUpTo;
+    recentClaimedUpTo = Math.max(recentClaimedUpTo, uid);
+    return before;
   }
 
   /** Learns other nodes' changes. */

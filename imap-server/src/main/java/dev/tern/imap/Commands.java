@@ -1,0 +1,725 @@
+package dev.tern.imap;
+
+import dev.tern.imap.protocol.Command;
+import dev.tern.imap.protocol.CommandParser;
+import dev.tern.imap.protocol.Flag;
+import dev.tern.imap.protocol.ImapFrame;
+import dev.tern.imap.protocol.ImapWriter;
+import dev.tern.imap.protocol.ImapWriter.Status;
+import dev.tern.imap.protocol.ResponseCode;
+import dev.tern.imap.protocol.MailboxArg;
+import dev.tern.imap.protocol.ModifiedUtf7;
+import dev.tern.imap.protocol.ParseError;
+import dev.tern.imap.protocol.SequenceSet;
+import dev.tern.imap.protocol.StatusItem;
+import dev.tern.mailbox.Account;
+import dev.tern.mailbox.Accounts;
+import dev.tern.mailbox.Flags;
+import dev.tern.mailbox.Mailbox;
+import dev.tern.mailbox.MailboxException;
+import dev.tern.mailbox.MailboxList;
+import dev.tern.mailbox.MailboxName;
+import dev.tern.mailbox.MailboxView;
+import dev.tern.mailbox.MessageId;
+import dev.tern.mailbox.UidIndex;
+import dev.tern.mailbox.UidIndexOp.Added;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The IMAP commands of one session and the session's state (RFC 3501 §3: not authenticated,
+ * authenticated, selected). Each command answers through {@link Out}; refusals throw
+ * {@link ImapFailure} or a mailbox exception, which {@link ImapSession} turns into responses.
+ */
+final class Commands {
+
+  static final String SYSTEM_FLAGS = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
+
+  private final ImapSession session;
+  private final ImapWriter out;
+  private final Messages messages;
+
+  private Accounts.Lease lease;
+  private Account account;
+  private Selection selection;
+  private int failedLogins;
+
+  /** The selected mailbox as this session sees it. */
+  final class Selection {
+    final Account.Selected selected;
+    final MailboxView view;
+    final boolean readOnly;
+    final Set<Long> recent = new TreeSet<>();
+    final Consumer<dev.tern.log.LogChange> listener;
+
+    Selection(Account.Selected selected, boolean readOnly) {
+      this.selected = selected;
+      this.view = new MailboxView(selected.mailbox(), selected.binding().uidValidityOffset());
+      this.readOnly = readOnly;
+      this.listener = change -> session.signal(ImapSession.Signal.MAILBOX_CHANGED);
+      selected.mailbox().addListener(listener);
+      claimRecent();
+    }
+
+    Mailbox mailbox() {
+      return selected.mailbox();
+    }
+
+    /** Takes \Recent for messages no session on this node has seen yet (not in EXAMINE). */
+    void claimRecent() {
+      long last = view.lastUid();
+      if (readOnly || last == 0) {
+        return;
+      }
+      long before = mailbox().claimRecent(last);
+      for (int seq = view.count(); seq >= 1 && view.uidAt(seq) > before; seq--) {
+        recent.add(view.uidAt(seq));
+      }
+    }
+
+    void close() {
+      mailbox().removeListener(listener);
+    }
+  }
+
+  Commands(ImapSession session) {
+    this.session = session;
+    this.out = session.out;
+    this.messages = new Messages(this);
+  }
+
+  CommandParser parser() {
+    return CommandParser.MUTF7;
+  }
+
+  ImapWriter out() {
+    return out;
+  }
+
+  Account account() {
+    return account;
+  }
+
+  Selection selection() {
+    return selection;
+  }
+
+  ImapSession session() {
+    return session;
+  }
+
+  // ---- greeting, capabilities, errors ----
+
+  void greet() {
+    out.status(null, Status.OK, new ResponseCode.Capability(capabilities()), "Tern ready.");
+  }
+
+  List<String> capabilities() {
+    List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
+        "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS"));
+    if (account == null) {
+      if (session.config.tls().isPresent() && !session.tlsActive) {
+        caps.add("STARTTLS");
+      }
+      caps.add(loginAllowed() ? "AUTH=PLAIN" : "LOGINDISABLED");
+    }
+    return caps;
+  }
+
+  private boolean loginAllowed() {
+    return session.tlsActive || session.config.plaintextLogin();
+  }
+
+  void parseError(ParseError error) {
+    Status status = error.status() == ParseError.Status.NO ? Status.NO : Status.BAD;
+    out.status(error.tag(), status, error.code(), error.text());
+  }
+
+  void tooBig(ImapFrame.TooBig tooBig) {
+    String tag = tooBig.tag();
+    switch (tooBig.limit()) {
+      case LINE, COMMAND -> out.status(tag, Status.BAD, null, "Command line too long");
+      case LITERAL, NON_SYNC_LITERAL -> out.status(tag, Status.NO, ResponseCode.Basic.TOOBIG, "Literal too large");
+      case APPEND -> out.status(tag, Status.NO, ResponseCode.Basic.TOOBIG,
+          "Message too large (limit " + session.config.limits().maxAppendSize() + " bytes)");
+    }
+  }
+
+  // ---- dispatch ----
+
+  void execute(Command command) {
+    String tag = command.tag();
+    switch (command) {
+      case Command.Capability c -> {
+        out.untagged().raw("CAPABILITY " + String.join(" ", capabilities())).end();
+        ok(tag, "Capability completed.");
+      }
+      case Command.Noop c -> {
+        if (selection != null) {
+          selection.mailbox().sync();
+        }
+        reportChanges(true);
+        ok(tag, "NOOP completed.");
+      }
+      case Command.Logout c -> {
+        out.status(null, Status.BYE, null, "Logging out");
+        ok(tag, "Logout completed.");
+        throw new ImapSession.SessionEnded();
+      }
+      case Command.StartTls c -> startTls(tag);
+      case Command.Login c -> login(tag, c.user(), c.password());
+      case Command.Authenticate c -> authenticate(tag, c);
+      case Command.Id c -> {
+        out.untagged().raw("ID (\"name\" \"Tern\" \"vendor\" \"Tern\")").end();
+        ok(tag, "ID completed.");
+      }
+      case Command.Enable c -> {
+        requireAuthenticated();
+        out.untagged().raw("ENABLED").end(); // no extension here changes behaviour once enabled
+        ok(tag, "ENABLE completed.");
+      }
+      case Command.Namespace c -> {
+        requireAuthenticated();
+        out.untagged().raw("NAMESPACE ((\"\" \"/\")) NIL NIL").end();
+        ok(tag, "NAMESPACE completed.");
+      }
+      case Command.Select c -> select(tag, c);
+      case Command.Create c -> {
+        requireAuthenticated();
+        String name = c.mailbox().name();
+        while (name.endsWith("/") && name.length() > 1) {
+          name = name.substring(0, name.length() - 1); // RFC 3501: a trailing delimiter is dropped
+        }
+        account.create(mailboxName(name), Set.copyOf(c.specialUse()));
+        ok(tag, "Create completed.");
+      }
+      case Command.Delete c -> {
+        requireAuthenticated();
+        MailboxName name = mailboxName(c.mailbox());
+        if (selection != null && selection.selected.name().equals(name)) {
+          deselect();
+        }
+        account.delete(name);
+        ok(tag, "Delete completed.");
+      }
+      case Command.Rename c -> {
+        requireAuthenticated();
+        account.rename(mailboxName(c.from()), mailboxName(c.to()));
+        ok(tag, "Rename completed.");
+      }
+      case Command.Subscribe c -> {
+        requireAuthenticated();
+        account.subscribe(mailboxName(c.mailbox()));
+        ok(tag, "Subscribe completed.");
+      }
+      case Command.Unsubscribe c -> {
+        requireAuthenticated();
+        account.unsubscribe(mailboxName(c.mailbox()));
+        ok(tag, "Unsubscribe completed.");
+      }
+      case Command.ListMailboxes c -> {
+        requireAuthenticated();
+        new Listing(this).list(c);
+        ok(tag, "List completed.");
+      }
+      case Command.Lsub c -> {
+        requireAuthenticated();
+        new Listing(this).lsub(c);
+        ok(tag, "Lsub completed.");
+      }
+      case Command.Status c -> status(tag, c);
+      case Command.Append c -> throw ImapFailure.bad("APPEND without a message");
+      case Command.Check c -> {
+        requireSelected();
+        selection.mailbox().sync();
+        reportChanges(true);
+        ok(tag, "Check completed.");
+      }
+      case Command.Close c -> {
+        requireSelected();
+        if (!selection.readOnly) {
+          expungeDeleted(null, false);
+        }
+        deselect();
+        ok(tag, "Close completed.");
+      }
+      case Command.Unselect c -> {
+        requireSelected();
+        deselect();
+        ok(tag, "Unselect completed.");
+      }
+      case Command.Expunge c -> {
+        requireSelected();
+        requireWritable();
+        expungeDeleted(c.uids(), true);
+        ok(tag, "Expunge completed.");
+      }
+      case Command.Search c -> {
+        requireSelected();
+        new Search(this).run(c);
+        reportChanges(c.uid());
+        ok(tag, "Search completed.");
+      }
+      case Command.Fetch c -> {
+        requireSelected();
+        messages.fetch(c);
+        reportChanges(c.uid());
+        ok(tag, "Fetch completed.");
+      }
+      case Command.Store c -> {
+        requireSelected();
+        requireWritable();
+        store(c);
+        ok(tag, "Store completed.");
+      }
+      case Command.Copy c -> {
+        requireSelected();
+        ResponseCode code = messages.copy(c.uid(), c.set(), mailboxName(c.mailbox()), false);
+        reportChanges(c.uid());
+        ok(tag, code, "Copy completed.");
+      }
+      case Command.Move c -> {
+        requireSelected();
+        requireWritable();
+        ResponseCode code = messages.copy(c.uid(), c.set(), mailboxName(c.mailbox()), true);
+        ok(tag, code, "Move completed.");
+      }
+      case Command.Idle c -> idle(tag);
+    }
+  }
+
+  void ok(String tag, String text) {
+    out.status(tag, Status.OK, null, text);
+  }
+
+  void ok(String tag, ResponseCode code, String text) {
+    out.status(tag, Status.OK, code, text);
+  }
+
+  // ---- state checks ----
+
+  void requireAuthenticated() {
+    if (account == null) {
+      throw ImapFailure.bad("Log in first.");
+    }
+  }
+
+  void requireSelected() {
+    requireAuthenticated();
+    if (selection == null) {
+      throw ImapFailure.bad("No mailbox selected.");
+    }
+  }
+
+  private void requireWritable() {
+    if (selection.readOnly) {
+      throw ImapFailure.no(ResponseCode.Basic.READ_ONLY, "Mailbox is read-only.");
+    }
+  }
+
+  MailboxName mailboxName(MailboxArg arg) {
+    return mailboxName(arg.name());
+  }
+
+  static MailboxName mailboxName(String name) {
+    try {
+      return MailboxName.of(name);
+    } catch (IllegalArgumentException e) {
+      throw ImapFailure.no(ResponseCode.Basic.CANNOT, "Invalid mailbox name: " + e.getMessage());
+    }
+  }
+
+  // ---- authentication ----
+
+  private void startTls(String tag) {
+    if (account != null || session.tlsActive || session.config.tls().isEmpty()) {
+      session.decoder.resumeAfterStartTls(false);
+      throw ImapFailure.bad("STARTTLS not available now.");
+    }
+    ok(tag, "Begin TLS negotiation now.");
+    SslHandler tls = session.config.tls().get().newHandler(session.channel.alloc());
+    session.channel.eventLoop().submit(() -> session.channel.pipeline().addFirst("tls", tls)).syncUninterruptibly();
+    session.tlsActive = true;
+    session.decoder.resumeAfterStartTls(true);
+  }
+
+  private void login(String tag, String user, String password) {
+    if (account != null) {
+      throw ImapFailure.bad("Already logged in.");
+    }
+    if (!loginAllowed()) {
+      throw ImapFailure.no(ResponseCode.Basic.PRIVACYREQUIRED, "Plaintext login is only allowed over TLS.");
+    }
+    Optional<Accounts.Lease> leased = session.accounts.login(user, password);
+    if (leased.isEmpty()) {
+      failedLogin();
+    }
+    lease = leased.get();
+    account = lease.account();
+    account.ensureDefaults();
+    ok(tag, new ResponseCode.Capability(capabilities()), "Logged in");
+  }
+
+  private void failedLogin() {
+    failedLogins++;
+    long delay = Math.min(10_000, session.config.failedLoginDelay().toMillis() << Math.min(5, failedLogins - 1));
+    try {
+      Thread.sleep(delay); // slows guessing; this session's thread only
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw ImapFailure.no(ResponseCode.Basic.AUTHENTICATIONFAILED, "Authentication failed.");
+  }
+
+  private void authenticate(String tag, Command.Authenticate command) {
+    if (account != null) {
+      throw ImapFailure.bad("Already logged in.");
+    }
+    if (!command.mechanism().equalsIgnoreCase("PLAIN")) {
+      throw ImapFailure.no(ResponseCode.Basic.CANNOT, "Unsupported authentication mechanism.");
+    }
+    if (!loginAllowed()) {
+      throw ImapFailure.no(ResponseCode.Basic.PRIVACYREQUIRED, "Plaintext authentication is only allowed over TLS.");
+    }
+    String response = command.initialResponse();
+    if (response == null) {
+      session.decoder.expectSaslResponse();
+      // An empty SASL challenge is "+ " exactly; the writer's continuation always adds text.
+      session.channel.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("+ \r\n", StandardCharsets.US_ASCII));
+      Object next = session.next(-1);
+      while (!(next instanceof ImapFrame.SaslResponse)) {
+        ReferenceCountUtil.release(next);
+        next = session.next(-1);
+      }
+      response = ((ImapFrame.SaslResponse) next).line();
+      if (response.equals("*")) {
+        throw ImapFailure.bad("Authentication cancelled.");
+      }
+    }
+    byte[] decoded;
+    try {
+      decoded = Base64.getDecoder().decode(response);
+    } catch (IllegalArgumentException e) {
+      throw ImapFailure.bad("Invalid base64 in the SASL response.");
+    }
+    String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
+    if (parts.length != 3 || (!parts[0].isEmpty() && !parts[0].equals(parts[1]))) {
+      failedLogin();
+    }
+    login(tag, parts[1], parts[2]);
+  }
+
+  // ---- selecting ----
+
+  private void select(String tag, Command.Select command) {
+    requireAuthenticated();
+    if (selection != null) {
+      deselect();
+      out.untagged().raw("OK").code(ResponseCode.Basic.CLOSED).text("Previous mailbox closed.").end();
+    }
+    Account.Selected selected = account.select(mailboxName(command.mailbox()));
+    Selection opened = new Selection(selected, command.readOnly());
+    selection = opened;
+    MailboxView view = opened.view;
+    Set<String> keywords = new TreeSet<>();
+    long[] firstUnseen = {0};
+    long[] uidNext = {0};
+    opened.mailbox().read(state -> {
+      int seq = 0;
+      for (UidIndex.Entry entry : state.entries()) {
+        seq++;
+        for (String flag : entry.flags().names()) {
+          if (!flag.startsWith("\\")) {
+            keywords.add(flag);
+          }
+        }
+        if (firstUnseen[0] == 0 && !entry.flags().contains("\\Seen")) {
+          firstUnseen[0] = seq;
+        }
+      }
+      uidNext[0] = state.uidNext();
+      return null;
+    });
+    List<Flag> flags = new ArrayList<>();
+    for (String name : (SYSTEM_FLAGS + (keywords.isEmpty() ? "" : " " + String.join(" ", keywords))).split(" ")) {
+      flags.add(Flag.of(name));
+    }
+    out.untagged().raw("FLAGS").flags(flags).end();
+    out.untagged().raw("OK").code(new ResponseCode.PermanentFlags(opened.readOnly ? List.of() : flags, !opened.readOnly))
+        .text("Flags permitted.").end();
+    out.untagged().number(view.count()).raw("EXISTS").end();
+    out.untagged().number(opened.recent.size()).raw("RECENT").end();
+    if (firstUnseen[0] > 0) {
+      out.untagged().raw("OK").code(new ResponseCode.Unseen(firstUnseen[0])).text("First unseen.").end();
+    }
+    out.untagged().raw("OK").code(new ResponseCode.UidValidity(view.uidValidity())).text("UIDs valid").end();
+    out.untagged().raw("OK").code(new ResponseCode.UidNext(uidNext[0])).text("Predicted next UID").end();
+    ok(tag, opened.readOnly ? ResponseCode.Basic.READ_ONLY : ResponseCode.Basic.READ_WRITE, "Select completed.");
+  }
+
+  void deselect() {
+    if (selection != null) {
+      selection.close();
+      selection = null;
+    }
+  }
+
+  private void status(String tag, Command.Status command) {
+    requireAuthenticated();
+    statusLine(command.mailbox().name(), command.items());
+    ok(tag, "Status completed.");
+  }
+
+  /** Writes {@code * STATUS name (...)}, for STATUS and LIST-STATUS. */
+  void statusLine(String name, List<StatusItem> requested) {
+    Account.Selected selected = account.select(mailboxName(name));
+    long uidValidity = selected.uidValidity();
+    long claimed = selected.mailbox().claimRecent(0);
+    Map<StatusItem, Long> values = selected.mailbox().read(state -> {
+      Map<StatusItem, Long> result = new java.util.EnumMap<>(StatusItem.class);
+      long unseen = 0;
+      long recent = 0;
+      for (UidIndex.Entry entry : state.entries()) {
+        if (!entry.flags().contains("\\Seen")) {
+          unseen++;
+        }
+        if (entry.uid() > claimed) {
+          recent++;
+        }
+      }
+      result.put(StatusItem.MESSAGES, (long) state.size());
+      result.put(StatusItem.RECENT, recent);
+      result.put(StatusItem.UIDNEXT, state.uidNext());
+      result.put(StatusItem.UNSEEN, unseen);
+      result.put(StatusItem.HIGHESTMODSEQ, state.highestModSeq());
+      return result;
+    });
+    values.put(StatusItem.UIDVALIDITY, uidValidity);
+    List<String> items = new ArrayList<>();
+    for (StatusItem item : requested) {
+      Long value = values.get(item);
+      if (value == null) {
+        throw ImapFailure.bad("STATUS " + item + " is not supported.");
+      }
+      items.add(item + " " + value);
+    }
+    out.untagged().raw("STATUS").mailbox(name).raw("(" + String.join(" ", items) + ")").end();
+  }
+
+  // ---- changes ----
+
+  /** Tells the client what changed in the selected mailbox, expunges only if {@code mayExpunge}. */
+  void reportChanges(boolean mayExpunge) {
+    reportChanges(mayExpunge, Set.of());
+  }
+
+  void reportChanges(boolean mayExpunge, Set<Long> alreadyReported) {
+    if (selection == null) {
+      return;
+    }
+    for (MailboxView.Update update : selection.view.sync(mayExpunge)) {
+      switch (update) {
+        case MailboxView.Expunge e -> {
+          out.untagged().number(e.sequence()).raw("EXPUNGE").end();
+          selection.recent.remove(e.uid());
+        }
+        case MailboxView.Exists e -> {
+          selection.claimRecent();
+          out.untagged().number(e.count()).raw("EXISTS").end();
+          out.untagged().number(selection.recent.size()).raw("RECENT").end();
+        }
+        case MailboxView.FlagsChanged f -> {
+          if (!alreadyReported.contains(f.uid())) {
+            out.untagged().number(f.sequence()).raw("FETCH (UID " + f.uid() + " FLAGS (" + flagsText(f.uid(), f.flags())
+                + "))").end();
+          }
+        }
+        case MailboxView.UidValidityChanged u -> {
+          out.status(null, Status.BYE, new ResponseCode.UidValidity(u.uidValidity()),
+              "Concurrent changes on another server renumbered this mailbox; please resynchronise");
+          throw new ImapSession.SessionEnded();
+        }
+      }
+    }
+  }
+
+  String flagsText(long uid, Flags flags) {
+    List<String> names = new ArrayList<>(flags.names());
+    if (selection != null && selection.recent.contains(uid)) {
+      names.add("\\Recent");
+    }
+    return String.join(" ", names);
+  }
+
+  // ---- expunge, store ----
+
+  private void expungeDeleted(SequenceSet uids, boolean report) {
+    MailboxView view = selection.view;
+    List<MessageId> doomed = new ArrayList<>();
+    selection.mailbox().read(state -> {
+      for (UidIndex.Entry entry : state.entries()) {
+        if (entry.flags().contains("\\Deleted") && view.sequenceOf(entry.uid()) > 0
+            && (uids == null || uids.contains(entry.uid(), view.lastUid()))) {
+          doomed.add(entry.message());
+        }
+      }
+      return null;
+    });
+    if (!doomed.isEmpty()) {
+      selection.mailbox().expunge(doomed);
+    }
+    if (report) {
+      reportChanges(true);
+    }
+  }
+
+  private void store(Command.Store command) {
+    MailboxView view = selection.view;
+    List<Long> uids = messages.resolve(command.uid(), command.set());
+    List<String> names = command.flags().stream().map(Flag::name).filter(n -> !n.equalsIgnoreCase("\\Recent")).toList();
+    Flags flags = Flags.of(names);
+    List<MessageId> ids = new ArrayList<>();
+    selection.mailbox().read(state -> {
+      for (long uid : uids) {
+        UidIndex.Entry entry = state.byUid(uid);
+        if (entry != null) {
+          ids.add(entry.message());
+        }
+      }
+      return null;
+    });
+    Mailbox.FlagChange change = switch (command.mode()) {
+      case ADD -> Mailbox.FlagChange.ADD;
+      case REMOVE -> Mailbox.FlagChange.REMOVE;
+      case REPLACE -> Mailbox.FlagChange.REPLACE;
+    };
+    if (!ids.isEmpty()) {
+      selection.mailbox().storeFlags(ids, change, flags);
+    }
+    Set<Long> reported = new HashSet<>();
+    if (!command.silent()) {
+      selection.mailbox().read(state -> {
+        for (long uid : uids) {
+          UidIndex.Entry entry = state.byUid(uid);
+          int seq = view.sequenceOf(uid);
+          if (entry != null && seq > 0) {
+            out.untagged().number(seq).raw("FETCH (" + (command.uid() ? "UID " + uid + " " : "") + "FLAGS ("
+                + flagsText(uid, entry.flags()) + "))").end();
+            reported.add(uid);
+          }
+        }
+        return null;
+      });
+    } else {
+      reported.addAll(uids);
+    }
+    reportChanges(command.uid(), reported);
+  }
+
+  // ---- IDLE ----
+
+  private void idle(String tag) {
+    requireAuthenticated();
+    session.decoder.startIdle();
+    out.continuation("idling");
+    long poll = session.config.pollInterval().toMillis();
+    long deadline = System.nanoTime() + session.config.idleTimeout().toNanos();
+    while (true) {
+      Object next = session.next(poll);
+      if (next instanceof ImapFrame.IdleDone done) {
+        if (!done.done()) {
+          throw ImapFailure.bad("Expected DONE.");
+        }
+        break;
+      }
+      if (next == null) {
+        if (System.nanoTime() > deadline) {
+          out.status(null, Status.BYE, null, "Idle for too long");
+          throw new ImapSession.SessionEnded();
+        }
+        if (selection != null) {
+          selection.mailbox().sync(); // other nodes' changes; this node's arrive as signals
+        }
+      } else if (next instanceof ImapFrame frame) {
+        ReferenceCountUtil.release(frame);
+        continue;
+      }
+      reportChanges(true);
+      out.flush();
+    }
+    reportChanges(true);
+    ok(tag, "Idle completed.");
+  }
+
+  // ---- APPEND ----
+
+  void append(Command.Append command, ImapFrame.AppendStart start) {
+    try {
+      requireAuthenticated();
+      MailboxName name = mailboxName(command.mailbox());
+      Optional<MailboxList.Binding> binding = account.mailboxes().lookup(name);
+      if (binding.isEmpty()) {
+        throw ImapFailure.no(ResponseCode.Basic.TRYCREATE, "Mailbox doesn't exist: " + name.value());
+      }
+    } catch (RuntimeException e) {
+      skipAppendLiteral(start);
+      throw e;
+    }
+    if (start.synchronising()) {
+      session.decoder.acceptAppendLiteral();
+      out.continuation("Ready for literal data");
+    }
+    messages.append(command, start);
+  }
+
+  /** Consumes (and drops) an APPEND message the session refuses. */
+  void skipAppendLiteral(ImapFrame.AppendStart start) {
+    if (start.synchronising()) {
+      session.decoder.rejectAppendLiteral();
+      return;
+    }
+    while (true) {
+      Object next = session.next(-1);
+      ReferenceCountUtil.release(next);
+      if (next instanceof ImapFrame.AppendEnd) {
+        return;
+      }
+    }
+  }
+
+  // ---- end ----
+
+  void close() {
+    deselect();
+    if (lease != null) {
+      lease.close();
+      lease = null;
+      account = null;
+    }
+  }
+
+  static final Pattern ATOM = Pattern.compile("[A-Za-z0-9.\\-_+:/@$]+");
+
+  static String decodeName(String wire) {
+    return ModifiedUtf7.decode(wire).orElse(wire);
+  }
+
+  static List<Added> added(List<MessageId> ids, List<Flags> flags) {
+    List<Added> result = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      result.add(new Added(ids.get(i), flags.get(i)));
+    }
+    return result;
+  }
+}

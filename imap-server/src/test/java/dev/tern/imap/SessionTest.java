@@ -1,0 +1,58 @@
+package dev.tern.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class SessionTest {
+
+  static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = new TestServer();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static String last(List<String> lines) {
+    return lines.get(lines.size() - 1);
+  }
+
+  @Test
+  void greetingLoginSelectAppendFetch() {
+    try (ImapClient client = server.connect()) {
+      assertTrue(client.greeting.startsWith("* OK [CAPABILITY IMAP4rev1"), client.greeting);
+      assertTrue(last(client.command("a", "LOGIN alice wrong")).startsWith("a NO [AUTHENTICATIONFAILED]"));
+      client.login();
+      List<String> list = client.command("b", "LIST \"\" *");
+      assertTrue(list.contains("* LIST (\\HasNoChildren \\Sent) \"/\" Sent"), list.toString());
+      String message = "From: a@example.tld\r\nSubject: hi\r\n\r\nhello\r\n";
+      client.send("c APPEND INBOX (\\Flagged) {" + message.length() + "}\r\n");
+      assertTrue(client.readLine().startsWith("+ "));
+      client.send(message + "\r\n");
+      String appended = last(client.until("c"));
+      assertTrue(appended.matches("c OK \\[APPENDUID \\d+ 1\\] .*"), appended);
+      List<String> select = client.command("d", "SELECT INBOX");
+      assertTrue(select.contains("* 1 EXISTS"), select.toString());
+      assertTrue(last(select).startsWith("d OK [READ-WRITE]"), select.toString());
+      List<String> fetch = client.command("e", "FETCH 1 (UID FLAGS RFC822.SIZE BODY.PEEK[])");
+      assertEquals("* 1 FETCH (UID 1 FLAGS (\\Flagged \\Recent) RFC822.SIZE " + message.length()
+          + " BODY[] {" + message.length() + "}\r\n" + message + ")", fetch.get(0));
+      List<String> header = client.command("f", "FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)])");
+      assertEquals("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {15}\r\nSubject: hi\r\n\r\n FLAGS (\\Flagged \\Seen \\Recent))",
+          header.get(0));
+      assertTrue(last(client.command("g", "SEARCH SUBJECT hi FLAGGED")).startsWith("g OK"));
+      assertEquals("* SEARCH 1", client.command("h", "SEARCH BODY hello").get(0));
+      assertEquals("* SEARCH", client.command("i", "SEARCH BODY nothere").get(0));
+      assertTrue(last(client.command("j", "LOGOUT")).startsWith("j OK"));
+    }
+  }
+}
