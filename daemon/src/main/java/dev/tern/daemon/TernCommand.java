@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 /** The top of the {@code tern} command line; subcommands arrive with the issues that need them. */
 @Command(
     name = "tern",
+    subcommands = {DaemonCommand.class},
     mixinStandardHelpOptions = true,
     versionProvider = TernCommand.Version.class,
     description = {
@@ -34,6 +35,10 @@ public final class TernCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  Path configPath() {
+    return config != null ? config : Path.of("config.toml");
+  }
+
   @Override
   public void run() {
     // No subcommand given: show what there is rather than doing something implicit.
@@ -45,7 +50,14 @@ public final class TernCommand implements Runnable {
   }
 
   static CommandLine commandLine() {
-    return new CommandLine(new TernCommand());
+    CommandLine commandLine = new CommandLine(new TernCommand());
+    // Configuration mistakes are one line for the admin, not a stack trace.
+    commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
+      cl.getErr().println("tern: " + (e instanceof Settings.ConfigException ? "" : e.getClass().getSimpleName() + ": ")
+          + e.getMessage());
+      return 2;
+    });
+    return commandLine;
   }
 
   /** Reads the version Maven wrote into the jar at build time. */

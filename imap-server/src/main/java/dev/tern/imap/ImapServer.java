@@ -38,6 +38,7 @@ public final class ImapServer implements AutoCloseable {
   private final Accounts accounts;
   private final EventLoopGroup group;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final java.util.Set<ImapSession> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private Channel listener;
 
   public ImapServer(ImapConfig config, Accounts accounts, EventLoopGroup group) {
@@ -75,14 +76,22 @@ public final class ImapServer implements AutoCloseable {
     return bound;
   }
 
-  /** Stops accepting and tells every connected client goodbye. */
-  @Override
-  public void close() {
+  /**
+   * Stops accepting; every session finishes the command it is running, says {@code * BYE} and
+   * closes; connections still open after {@code grace} are closed.
+   */
+  public void close(java.time.Duration grace) {
     if (listener != null) {
       listener.close().syncUninterruptibly();
     }
-    connections.writeAndFlush(Unpooled.copiedBuffer("* BYE Server shutting down\r\n", StandardCharsets.US_ASCII));
+    sessions.forEach(session -> session.signal(ImapSession.Signal.SHUTDOWN));
+    connections.newCloseFuture().awaitUninterruptibly(grace.toMillis());
     connections.close().awaitUninterruptibly();
+  }
+
+  @Override
+  public void close() {
+    close(java.time.Duration.ofSeconds(10));
   }
 
   /** Hands frames to the session's thread; answers continuation requests at once. */
@@ -97,6 +106,8 @@ public final class ImapServer implements AutoCloseable {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
       session = new ImapSession(ctx.channel(), decoder, config, accounts, config.implicitTls());
+      sessions.add(session);
+      ctx.channel().closeFuture().addListener(f -> sessions.remove(session));
       Thread.ofVirtual().name("imap-" + ctx.channel().remoteAddress()).start(session);
       ctx.fireChannelActive();
     }

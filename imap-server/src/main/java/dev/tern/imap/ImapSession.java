@@ -34,7 +34,7 @@ final class ImapSession implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ImapSession.class);
 
   /** Wakes the loop when a selected mailbox changed (IDLE) or the connection closed. */
-  enum Signal { MAILBOX_CHANGED, CLOSED }
+  enum Signal { MAILBOX_CHANGED, CLOSED, SHUTDOWN }
 
   /** Stops the loop: LOGOUT, a BYE, or a closed connection. */
   static final class SessionEnded extends RuntimeException {
@@ -89,7 +89,8 @@ final class ImapSession implements Runnable {
       while (true) {
         Object next = next(-1);
         if (next instanceof Signal signal) {
-          if (signal == Signal.CLOSED) {
+          if (signal == Signal.SHUTDOWN) {
+            out.status(null, ImapWriter.Status.BYE, null, "Server shutting down");
             return;
           }
           continue; // a change while not idling is reported at the next command
@@ -123,6 +124,11 @@ final class ImapSession implements Runnable {
         }
       }
       if (next == Signal.CLOSED) {
+        throw new SessionEnded();
+      }
+      if (next == Signal.SHUTDOWN && timeoutMillis >= 0) {
+        // inside IDLE (the only wait with a timeout): stop idling, say goodbye
+        out.status(null, ImapWriter.Status.BYE, null, "Server shutting down");
         throw new SessionEnded();
       }
       return next;

@@ -1,0 +1,73 @@
+package dev.tern.daemon;
+
+import dev.tern.imap.ImapConfig;
+import dev.tern.imap.ImapServer;
+import dev.tern.log.HybridClock;
+import dev.tern.log.LogConfig;
+import dev.tern.log.LogContext;
+import dev.tern.mailbox.Accounts;
+import dev.tern.mailbox.UserDirectory;
+import dev.tern.storage.ObjectStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One running Tern daemon: the store, the node's clock and log context, the accounts, and its
+ * listeners, all sharing one set of event loops. Closing it stops the listeners gracefully.
+ */
+public final class Node implements AutoCloseable {
+
+  /** A listener to open. */
+  public record Listener(InetSocketAddress address, ImapConfig config) {}
+
+  private final ObjectStore store;
+  private final ExecutorService fetches = Executors.newVirtualThreadPerTaskExecutor();
+  private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+  private final Accounts accounts;
+  private final List<ImapServer> servers = new ArrayList<>();
+  private final List<InetSocketAddress> bound = new ArrayList<>();
+
+  public Node(ObjectStore store, UserDirectory users, byte[] serverSecret) {
+    this.store = store;
+    LogContext context = new LogContext(store, new HybridClock(InstantSource.system(), new SecureRandom()),
+        InstantSource.system(), fetches, new SimpleMeterRegistry(), LogConfig.DEFAULTS);
+    this.accounts = new Accounts(context, users, serverSecret, Duration.ofMinutes(10));
+  }
+
+  public Accounts accounts() {
+    return accounts;
+  }
+
+  /** Opens an IMAP listener; returns the address bound. */
+  public InetSocketAddress listenImap(Listener listener) {
+    ImapServer server = new ImapServer(listener.config(), accounts, loops);
+    InetSocketAddress address = server.start(listener.address());
+    servers.add(server);
+    bound.add(address);
+    return address;
+  }
+
+  public List<InetSocketAddress> addresses() {
+    return List.copyOf(bound);
+  }
+
+  @Override
+  public void close() {
+    for (ImapServer server : servers) {
+      server.close();
+    }
+    loops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    fetches.close();
+    store.close();
+  }
+}
