@@ -43,6 +43,7 @@ public final class ImapFrameDecoder extends ByteToMessageDecoder {
   private long remaining;
   private boolean appendTrailer;
   private TooBig pending;
+  private boolean pendingAppendEnd;
   private final byte[] tail = new byte[TAIL];
   private int tailLength;
 
@@ -286,8 +287,6 @@ public final class ImapFrameDecoder extends ByteToMessageDecoder {
     tailLength = 0;
     state = State.DISCARD_LINE;
   }
-
-  private boolean pendingAppendEnd;
 
   private boolean discardLine(ByteBuf in, List<Object> out) {
     int start = in.readerIndex();
