@@ -457,7 +457,7 @@ final class Commands {
     }
     out.untagged().raw("FLAGS").flags(flags).end();
     out.untagged().raw("OK").code(new ResponseCode.PermanentFlags(opened.readOnly ? List.of() : flags, !opened.readOnly))
-        .text("Flags permitted.").end();
+        .text(opened.readOnly ? "Read-only mailbox." : "Flags permitted.").end();
     out.untagged().number(view.count()).raw("EXISTS").end();
     out.untagged().number(opened.recent.size()).raw("RECENT").end();
     if (firstUnseen[0] > 0) {
@@ -465,7 +465,8 @@ final class Commands {
     }
     out.untagged().raw("OK").code(new ResponseCode.UidValidity(view.uidValidity())).text("UIDs valid").end();
     out.untagged().raw("OK").code(new ResponseCode.UidNext(uidNext[0])).text("Predicted next UID").end();
-    ok(tag, opened.readOnly ? ResponseCode.Basic.READ_ONLY : ResponseCode.Basic.READ_WRITE, "Select completed.");
+    ok(tag, opened.readOnly ? ResponseCode.Basic.READ_ONLY : ResponseCode.Basic.READ_WRITE,
+        opened.readOnly ? "Examine completed." : "Select completed.");
   }
 
   void deselect() {

@@ -87,7 +87,7 @@ final class ImapSession implements Runnable {
     try {
       commands.greet();
       while (true) {
-        Object next = next(-1);
+        Object next = take(-1);
         if (next instanceof Signal signal) {
           if (signal == Signal.SHUTDOWN) {
             out.status(null, ImapWriter.Status.BYE, null, "Server shutting down");
@@ -113,8 +113,20 @@ final class ImapSession implements Runnable {
     }
   }
 
-  /** The next frame or signal; {@code timeoutMillis < 0} waits for ever; null on timeout. */
+  /**
+   * Inside a command: the next frame or signal; {@code timeoutMillis < 0} waits for ever; null on
+   * timeout. A shutdown ends the session here (BYE), mid-command.
+   */
   Object next(long timeoutMillis) {
+    Object next = take(timeoutMillis);
+    if (next == Signal.SHUTDOWN) {
+      out.status(null, ImapWriter.Status.BYE, null, "Server shutting down");
+      throw new SessionEnded();
+    }
+    return next;
+  }
+
+  private Object take(long timeoutMillis) {
     try {
       Object next = timeoutMillis < 0 ? inbox.take() : inbox.poll(timeoutMillis, TimeUnit.MILLISECONDS);
       if (next instanceof ImapFrame.AppendChunk chunk) {
@@ -124,11 +136,6 @@ final class ImapSession implements Runnable {
         }
       }
       if (next == Signal.CLOSED) {
-        throw new SessionEnded();
-      }
-      if (next == Signal.SHUTDOWN && timeoutMillis >= 0) {
-        // inside IDLE (the only wait with a timeout): stop idling, say goodbye
-        out.status(null, ImapWriter.Status.BYE, null, "Server shutting down");
         throw new SessionEnded();
       }
       return next;
