@@ -70,9 +70,18 @@ final class EntityParser {
   record Result(Part part, long length, long lines, long bareLineFeeds, OpenEnd openEnd, Result last) {
   }
 
-  /** A boundary line as mime4j consumed it: the line break before it, its length, if it hit the end. */
-  private record Delimiter(int lineBreak, long length, boolean cutAtEnd) {
-    static final Delimiter NONE = new Delimiter(0, 0, false);
+  /**
+   * A boundary line as mime4j consumed it: the line break before it, its length, whether it ran to
+   * the end of the input, and whether Dovecot sees it as the closing one ({@code --} right after
+   * the boundary; mime4j also accepts {@code --} further on in the line).
+   */
+  private record Delimiter(int lineBreak, long length, boolean cutAtEnd, boolean closing) {
+    static final Delimiter NONE = new Delimiter(0, 0, false, false);
+
+    /** Dovecot starts a new part after this line, where mime4j may see an epilogue or the end. */
+    boolean opensPart() {
+      return length > 0 && !closing && !cutAtEnd;
+    }
   }
 
   /** The bytes in the window do not match what mime4j reported. */
@@ -115,6 +124,7 @@ final class EntityParser {
     Result lastChild = null;     // the last part of a multipart body
     boolean lastPieceIsChild = false;
     Delimiter closing = null;    // the delimiter after the last part, once seen
+    boolean extraPart = false;   // a part Dovecot sees after a boundary line mime4j took as the last
     long epilogue = 0;
     boolean broken = false;
     try {
@@ -176,7 +186,16 @@ final class EntityParser {
               lastChild = giveLineBreak(tee, cursor, closing, lastPieceIsChild ? lastChild : null, children);
               cursor += closing.length();
             }
-            if (s == EntityState.T_EPILOGUE) {
+            if (closing.opensPart() && !extraPart && state.mayDescend(depth + 1)) {
+              // Dovecot: after a boundary line that does not close, a part begins, even if only the
+              // end of the input follows; what mime4j calls the epilogue is that part
+              extraPart = true;
+              InputStream rest = s == EntityState.T_EPILOGUE ? tokens.getInputStream() : InputStream.nullInputStream();
+              lastChild = new EntityParser(state).parse(rest, base + cursor, true, data.isDigest(), depth + 1, null);
+              children.add(lastChild.part());
+              cursor += lastChild.length();
+              lastPieceIsChild = true;
+            } else if (s == EntityState.T_EPILOGUE) {
               epilogue = state.drain(tokens.getInputStream());
               cursor += epilogue;
             }
@@ -213,7 +232,7 @@ final class EntityParser {
       } else if (message != null) {
         last = message;
       } else if (data.splitsBody() && epilogue == 0) {
-        if (closing != null && closing.length() > 0) {
+        if (closing != null && closing.length() > 0 && !extraPart) {
           openEnd = closing.cutAtEnd() ? OpenEnd.DELIMITER : OpenEnd.NONE;
         } else if (lastPieceIsChild) {
           last = lastChild;
@@ -343,6 +362,7 @@ final class EntityParser {
       throw new Desync("no boundary at " + at);
     }
     long p = at + lineBreak + boundaryLine.length;
+    boolean closing = tee.byteAt(p) == '-' && tee.byteAt(p + 1) == '-';
     boolean lookForDashes = true;
     boolean cutAtEnd = false;
     for (;;) {
@@ -369,6 +389,6 @@ final class EntityParser {
         break;
       }
     }
-    return new Delimiter(lineBreak, p - at, cutAtEnd);
+    return new Delimiter(lineBreak, p - at, cutAtEnd, closing);
   }
 }

@@ -97,8 +97,8 @@ final class HeaderCollector implements FieldBuilder {
   }
 
   /**
-   * Name: the first line up to its first colon, blanks before the colon dropped (the whole line if
-   * it has no colon). Value: the rest of the first line with leading blanks skipped (all but one
+   * Name: the first line up to its first colon, blanks before the colon dropped (a line without a
+   * colon is no field at all, as for Dovecot's envelope and MIME parsing). Value: the rest of the first line with leading blanks skipped (all but one
    * if it is only blanks), then each continuation line after an LF. CRs before LFs are dropped.
    */
   private void parseField() {
@@ -110,7 +110,7 @@ final class HeaderCollector implements FieldBuilder {
     StringBuilder value = new StringBuilder();
     int colon = first.indexOf(':');
     if (colon < 0) {
-      name = first;
+      return; // Dovecot's parser makes the whole line the name of an empty field; nothing uses it
     } else {
       int nameEnd = colon;
       while (nameEnd > 0 && isLwsp(first.charAt(nameEnd - 1))) {

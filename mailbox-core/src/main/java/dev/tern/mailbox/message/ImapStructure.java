@@ -1,6 +1,7 @@
 package dev.tern.mailbox.message;
 
 import dev.tern.mailbox.message.AddressParser.Address;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -91,8 +92,15 @@ public final class ImapStructure {
     ImapStrings.nstringNoLf(out, ImapStrings.headerStrdup(e.messageId()));
   }
 
-  private static List<Address> addresses(String value) {
-    return value == null ? List.of() : AddressParser.parse(value);
+  private static List<Address> addresses(List<String> values) {
+    if (values.size() == 1) {
+      return AddressParser.parse(values.get(0));
+    }
+    List<Address> all = new ArrayList<>();
+    for (String value : values) {
+      all.addAll(AddressParser.parse(value));
+    }
+    return all;
   }
 
   private static List<Address> orElse(List<Address> list, List<Address> fallback) {

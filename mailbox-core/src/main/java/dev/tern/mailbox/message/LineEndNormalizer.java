@@ -7,7 +7,8 @@ import java.io.InputStream;
 /**
  * Rewrites line ends the way Dovecot does between APPEND and FETCH (it stores LF line ends and
  * serves CRLF): a bare LF becomes CRLF, CRLF stays, a run of k ≥ 2 CRs before an LF loses one CR
- * (so CR CR LF becomes CR LF), and a CR that is not before an LF stays. Streaming, constant memory.
+ * (so CR CR LF becomes CR LF), a CR that is not before an LF stays, except that one CR of a run
+ * at the very end is dropped. Streaming, constant memory.
  *
  * <p>Delivery should store and parse the normalised stream: then a summary's sizes equal the
  * stored lengths ({@link MessageSummary#physicalSize()} == {@link MessageSummary#size()}), FETCH
@@ -62,7 +63,7 @@ public final class LineEndNormalizer extends FilterInputStream {
         int read = in.read(input, 0, input.length);
         if (read < 0) {
           eof = true;
-          crsToEmit = pendingCrs;
+          crsToEmit = Math.max(0, pendingCrs - 1); // Dovecot drops a CR it held for an LF that never came
           pendingCrs = 0;
           continue;
         }

@@ -16,10 +16,10 @@ import org.apache.james.mime4j.stream.RawField;
  *       part of a multipart; otherwise they are forgotten at the end of the header;
  *   <li>the first Content-Type decides the structure: message/rfc822, text (also a bare "text"),
  *       multipart/* (digest too); none means text/plain, or message/rfc822 inside a digest;
- *   <li>a multipart's body is split only if it has a boundary parameter (cut to 80 bytes) and its
- *       header ended with a blank line; otherwise it has no parts;
+ *   <li>a multipart's body is split only if it has a boundary parameter and its header ended with
+ *       a blank line; otherwise it has no parts;
  *   <li>the first of each Content-* field wins, except that a Content-Disposition without
- *       parameters can be replaced by a later one; the last of each envelope field wins.
+ *       parameters can be replaced by a later one; envelope fields as {@link Envelope} says.
  * </ul>
  * mime4j is only ever told "multipart with this boundary" or "opaque body", never message/*, so it
  * neither decodes nor recurses: a message/rfc822 body is parsed as raw bytes by a nested
@@ -31,8 +31,6 @@ final class PartData implements BodyDescriptorBuilder, BodyDescriptor {
   private static final int MULTIPART = 2;
   private static final int DIGEST = 4;
   private static final int RFC822 = 8;
-  /** Dovecot's BOUNDARY_STRING_MAX_LEN. */
-  private static final int BOUNDARY_MAX = 80;
 
   private final boolean digestParent;
   private final boolean messageRoot;
@@ -58,7 +56,7 @@ final class PartData implements BodyDescriptorBuilder, BodyDescriptor {
   private List<Param> dispositionParams = List.of();
   private List<String> language = List.of();
   private String location;
-  private final String[] envelope = new String[Envelope.NAMES.length];
+  private final Envelope.Builder envelope = new Envelope.Builder();
 
   /**
    * @param mimeChild a part of a multipart (MIME without MIME-Version)
@@ -92,7 +90,7 @@ final class PartData implements BodyDescriptorBuilder, BodyDescriptor {
     if (messageRoot) {
       int index = Envelope.indexOf(name);
       if (index >= 0) {
-        envelope[index] = value;
+        envelope.add(index, value);
       }
     }
     if (searchHeaders != null) {
@@ -163,7 +161,7 @@ final class PartData implements BodyDescriptorBuilder, BodyDescriptor {
 
   /** The envelope for a message, null for other parts. */
   Envelope envelope() {
-    return messageRoot ? Envelope.of(envelope) : null;
+    return messageRoot ? envelope.build() : null;
   }
 
   // ---- Dovecot's message-parser.c: structure ----
@@ -190,8 +188,9 @@ final class PartData implements BodyDescriptorBuilder, BodyDescriptor {
     }
     for (Param p : Rfc2231.parse(tokens)) {
       if (ByteString.equalsIgnoreCase(p.name(), "boundary")) {
-        String b = p.value();
-        boundary = b.length() > BOUNDARY_MAX ? b.substring(0, BOUNDARY_MAX) : b;
+        // Dovecot cuts boundaries at 80 bytes and matches boundary lines by prefix; mime4j
+        // matches whole boundaries, so a cut one would match nothing. Kept whole.
+        boundary = p.value();
         break;
       }
     }
