@@ -45,21 +45,17 @@ final class EntityParser {
 
   /**
    * How an entity ends, seen from the boundary that follows it in the enclosing multipart. mime4j
-   * gives the line break before a boundary to the boundary, always; Dovecot gives it to the
-   * boundary only when it scans it in a body. If the entity stopped right where Dovecot would be at
-   * the start of a line, that line break is the entity's: the blank line ending its (or its last
-   * descendant's) header, or the end of its last boundary line.
+   * always gives the line break before a boundary to the boundary. Dovecot gives it to the body it
+   * was scanning when it met the boundary: the enclosing multipart's body, unless the entity's last
+   * descendant was still in its header (the line break then goes to that header's parent's body,
+   * e.g. a message/rfc822 part's), or had just read its own closing boundary line (the line break
+   * ends that line).
    */
   enum OpenEnd {
     /** The line break before the next boundary belongs to the enclosing multipart. */
     NONE,
-    /** The header ran to the end after a complete line: the line break is its blank line. */
+    /** The header ran to the end (blank line or not): the line break goes to the parent's body. */
     HEADER,
-    /**
-     * The header ran to the end in the middle of a line: the line break ends that line, the
-     * boundary ends the header, and Dovecot moves the line break to the parent's body.
-     */
-    LINE,
     /** Its last boundary line (with an empty epilogue) ran to the end: the line break ends it. */
     DELIMITER,
     /** The last child (the encapsulated message, or a part of an unclosed multipart) decides. */
@@ -228,7 +224,7 @@ final class EntityParser {
       data.endOfHeader(false);
     } else if (!broken) {
       if (headerEnd == header.bytes()) {
-        openEnd = headerEnd == 0 || header.lastByte() == '\n' ? OpenEnd.HEADER : OpenEnd.LINE;
+        openEnd = OpenEnd.HEADER;
       } else if (message != null) {
         last = message;
       } else if (data.splitsBody() && epilogue == 0) {
@@ -267,8 +263,8 @@ final class EntityParser {
    * part: rewrites its last entry in {@code children} and returns its new result.
    */
   private static Result giveLineBreak(PositionTee tee, long at, Delimiter d, Result child, List<Part> children) {
-    if (child == null || d.lineBreak() == 0 || child.openEnd() == OpenEnd.NONE || child.openEnd() == OpenEnd.LINE) {
-      return child; // LINE: the line break goes to the child's parent, the multipart itself
+    if (child == null || d.lineBreak() == 0 || child.openEnd() == OpenEnd.NONE || child.openEnd() == OpenEnd.HEADER) {
+      return child; // HEADER: the line break goes to the child's parent, the multipart itself
     }
     boolean bare = d.lineBreak() == 1 && tee.byteAt(at - 1) != '\r';
     Result extended = extend(child, d.lineBreak(), bare);
@@ -281,19 +277,12 @@ final class EntityParser {
     Part p = r.part();
     long virtual = lineBreak + (bare ? 1 : 0);
     Part extended = switch (r.openEnd()) {
-      case HEADER -> {
-        // the body is empty; an empty encapsulated message moves along with it
-        List<Part> children = p.children().stream().map(c -> shift(c, lineBreak)).toList();
-        yield new Part(p.kind(), p.content(), p.envelope(), p.headerOffset(),
-            p.bodyOffset() + lineBreak, p.endOffset() + lineBreak, p.headerSize() + virtual,
-            p.bodySize(), p.bodyLines(), children);
-      }
       case DELIMITER -> new Part(p.kind(), p.content(), p.envelope(), p.headerOffset(),
           p.bodyOffset(), p.endOffset() + lineBreak, p.headerSize(), p.bodySize() + virtual,
           p.bodyLines() + 1, p.children());
       case CHILD -> {
         List<Part> children = p.children();
-        if (r.last().openEnd() != OpenEnd.LINE) {
+        if (r.last().openEnd() != OpenEnd.HEADER) {
           Result child = extend(r.last(), lineBreak, bare);
           children = new ArrayList<>(children);
           children.set(children.size() - 1, child.part());
@@ -301,16 +290,10 @@ final class EntityParser {
         yield new Part(p.kind(), p.content(), p.envelope(), p.headerOffset(), p.bodyOffset(),
             p.endOffset() + lineBreak, p.headerSize(), p.bodySize() + virtual, p.bodyLines() + 1, children);
       }
-      case NONE, LINE -> p;
+      case NONE, HEADER -> p;
     };
     return new Result(extended, r.length() + lineBreak, r.lines() + 1, r.bareLineFeeds() + (bare ? 1 : 0),
         OpenEnd.NONE, null);
-  }
-
-  private static Part shift(Part p, long delta) {
-    return new Part(p.kind(), p.content(), p.envelope(), p.headerOffset() + delta, p.bodyOffset() + delta,
-        p.endOffset() + delta, p.headerSize(), p.bodySize(), p.bodyLines(),
-        p.children().stream().map(c -> shift(c, delta)).toList());
   }
 
   /**
