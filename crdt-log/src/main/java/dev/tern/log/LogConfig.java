@@ -24,34 +24,49 @@ import java.util.Objects;
  *       recent, so four copies cover them, and memory stays at a few copies of the state. An
  *       older rewind reloads the checkpoint.
  *   <li>{@code fetchParallelism = 16}: S3 latency, not bandwidth, bounds fetching small ops.
+ *   <li>{@code listWindow = 2 min}, {@code fullListEvery = 5 min}: a sync lists only the ops from
+ *       {@code listWindow} before the newest op it knows, so its cost follows the recent write
+ *       rate, not the ops piled up since the last checkpoint (up to ten minutes' worth, thousands
+ *       during an import). That is enough because a writer withdraws and rewrites any op whose PUT
+ *       completed more than half the window after its timestamp, so an op can only land outside
+ *       the window if clocks disagree by over a minute; a full listing every five minutes (and on
+ *       opening, and on a new checkpoint) catches even that.
  * </ul>
  */
 public record LogConfig(int checkpointEvery, Duration checkpointGrace, Duration gcGrace, int keepCheckpoints,
-    int cacheEvery, int cachedStates, int fetchParallelism) {
+    int cacheEvery, int cachedStates, int fetchParallelism, Duration listWindow, Duration fullListEvery) {
 
-  public static final LogConfig DEFAULTS =
-      new LogConfig(500, Duration.ofMinutes(10), Duration.ofHours(1), 3, 64, 4, 16);
+  public static final LogConfig DEFAULTS = new LogConfig(500, Duration.ofMinutes(10), Duration.ofHours(1), 3, 64, 4, 16,
+      Duration.ofMinutes(2), Duration.ofMinutes(5));
 
   public LogConfig {
     Objects.requireNonNull(checkpointGrace);
     Objects.requireNonNull(gcGrace);
+    Objects.requireNonNull(listWindow);
+    Objects.requireNonNull(fullListEvery);
     if (checkpointEvery < 1 || keepCheckpoints < 1 || cacheEvery < 1 || cachedStates < 0 || fetchParallelism < 1) {
       throw new IllegalArgumentException("bad log config " + this);
     }
-    if (checkpointGrace.isNegative() || gcGrace.isNegative()) {
+    if (checkpointGrace.isNegative() || gcGrace.isNegative() || listWindow.isNegative() || fullListEvery.isNegative()) {
       throw new IllegalArgumentException("grace periods must not be negative");
     }
   }
 
   public LogConfig withCheckpointEvery(int ops) {
-    return new LogConfig(ops, checkpointGrace, gcGrace, keepCheckpoints, cacheEvery, cachedStates, fetchParallelism);
+    return new LogConfig(ops, checkpointGrace, gcGrace, keepCheckpoints, cacheEvery, cachedStates, fetchParallelism, listWindow, fullListEvery);
   }
 
   public LogConfig withGrace(Duration checkpoint, Duration gc) {
-    return new LogConfig(checkpointEvery, checkpoint, gc, keepCheckpoints, cacheEvery, cachedStates, fetchParallelism);
+    return new LogConfig(checkpointEvery, checkpoint, gc, keepCheckpoints, cacheEvery, cachedStates, fetchParallelism, listWindow, fullListEvery);
   }
 
   public LogConfig withCache(int every, int states) {
-    return new LogConfig(checkpointEvery, checkpointGrace, gcGrace, keepCheckpoints, every, states, fetchParallelism);
+    return new LogConfig(checkpointEvery, checkpointGrace, gcGrace, keepCheckpoints, every, states, fetchParallelism,
+        listWindow, fullListEvery);
+  }
+
+  public LogConfig withListing(Duration window, Duration fullEvery) {
+    return new LogConfig(checkpointEvery, checkpointGrace, gcGrace, keepCheckpoints, cacheEvery, cachedStates,
+        fetchParallelism, window, fullEvery);
   }
 }

@@ -78,6 +78,9 @@ public final class OpLog<S extends LogState<S, O>, O> {
   private final Set<Timestamp> unreadableOps = new HashSet<>();
   private S state;
   private int sinceCached;
+  /** Whether the last full listing is recent enough to list incrementally; see {@link #listingStart}. */
+  private boolean listedFully;
+  private long lastFullListing = Long.MIN_VALUE;
 
   public OpLog(LogContext context, ObjectKey root, LogCodec<S, O> codec, Aead aead, Supplier<S> empty) {
     this.context = Objects.requireNonNull(context);
@@ -165,6 +168,20 @@ public final class OpLog<S extends LogState<S, O>, O> {
         store.put(key, LogEnvelope.seal(aead, key, LogEnvelope.KIND_OP, codec.formatVersion(),
             out -> codec.writeOp(op, out)));
         Timestamp newest = newestCheckpoint(listCheckpoints());
+        long landedAfter = context.wallClock().millis() - ts.millis();
+        if (landedAfter > context.config().listWindow().toMillis() / 2) {
+          // Landed too long after its timestamp for other nodes' windowed listings to see it.
+          lateOps.increment();
+          LOG.warn("op {} of log {} took {} ms to land; writing it again", ts, root, landedAfter);
+          store.delete(key);
+          if (attempt + 1 >= MAX_LATE_RETRIES) {
+            throw new LogException("op of log " + root + " kept landing late", null);
+          }
+          LogChange again = syncLocked();
+          rebuilt |= again.rebuilt();
+          newOps += again.newOps();
+          continue;
+        }
         if (ts.isBefore(newest)) {
           // A checkpoint that cannot have folded this op got there first: withdraw and retry.
           lateOps.increment();
@@ -217,9 +234,11 @@ public final class OpLog<S extends LogState<S, O>, O> {
       opened = true;
     }
 
+    // Ops at or after `from` are listed; a full listing starts at the checkpoint.
+    Timestamp from = listingStart(rebuilt || !listedFully);
     Set<Timestamp> listed = new HashSet<>();
     List<Timestamp> unknown = new ArrayList<>();
-    Optional<ObjectKey> after = base.equals(Timestamp.ZERO) ? Optional.empty() : Optional.of(opKey(base.justBefore()));
+    Optional<ObjectKey> after = from.equals(Timestamp.ZERO) ? Optional.empty() : Optional.of(opKey(from.justBefore()));
     try (var objects = store.listAll(opsPrefix(), after)) {
       objects.forEach(info -> {
         Timestamp ts = parseName(info);
@@ -232,7 +251,7 @@ public final class OpLog<S extends LogState<S, O>, O> {
       });
     }
     List<Timestamp> vanished = new ArrayList<>();
-    for (Timestamp ts : ops.keySet()) {
+    for (Timestamp ts : ops.tailMap(from, true).keySet()) {
       if (!listed.contains(ts)) {
         vanished.add(ts);
       }
@@ -269,6 +288,23 @@ public final class OpLog<S extends LogState<S, O>, O> {
       rebuilt = true;
     }
     return new LogChange(fetched.size(), rebuilt);
+  }
+
+  /**
+   * Where this sync's listing starts: the checkpoint for a full listing (when opening, after a new
+   * checkpoint, and every {@link LogConfig#fullListEvery}), else {@link LogConfig#listWindow}
+   * before the newest op known, which bounds a quiet sync's cost by the recent write rate.
+   */
+  private Timestamp listingStart(boolean forceFull) {
+    LogConfig config = context.config();
+    long now = context.wallClock().millis();
+    if (forceFull || ops.isEmpty() || now - lastFullListing >= config.fullListEvery().toMillis()) {
+      listedFully = true;
+      lastFullListing = now;
+      return base;
+    }
+    Timestamp windowStart = new Timestamp(ops.lastKey().millis() - config.listWindow().toMillis(), 0);
+    return windowStart.isBefore(base) ? base : windowStart;
   }
 
   private Map<Timestamp, O> fetch(List<Timestamp> timestamps) {
@@ -420,6 +456,8 @@ public final class OpLog<S extends LogState<S, O>, O> {
       lateOps.increment();
       LOG.warn("checkpoint {} of log {} raced with a late op; withdrawing it", boundary, root);
       store.delete(key);
+      listedFully = false; // the late op may lie outside the listing window: list everything next
+
       return false;
     }
     checkpointsWritten.increment();

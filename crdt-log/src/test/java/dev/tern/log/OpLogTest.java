@@ -71,6 +71,46 @@ class OpLogTest {
   }
 
   @Test
+  void aQuietSyncListsOnlyTheRecentWindowNotEveryOpSinceTheCheckpoint() {
+    config = LogConfig.DEFAULTS.withCheckpointEvery(100_000); // no checkpoint: 1 500 ops pile up
+    Node a = new Node();
+    Node b = new Node();
+    for (int i = 0; i < 1500; i++) {
+      a.append(i);
+      wall.advance(Duration.ofMillis(200)); // 5 minutes in all
+    }
+    b.log.sync(); // opening: a full listing, two pages of ops
+    a.append(1500);
+    RequestCounts before = memory.requestCounts();
+    b.log.sync();
+    RequestCounts cost = memory.requestCounts().since(before);
+    assertEquals(2, cost.lists(), "one LIST of checkpoints, one page of the two-minute window");
+    assertEquals(1, cost.gets(), "only the new op is fetched");
+    assertEquals(a.state(), b.state());
+    // A full listing comes back by itself, and finds nothing the window missed.
+    wall.advance(config.fullListEvery());
+    before = memory.requestCounts();
+    b.log.sync();
+    assertEquals(3, memory.requestCounts().since(before).lists(), "checkpoints, then two pages of ops");
+    assertEquals(a.state(), b.state());
+  }
+
+  @Test
+  void anOpThatLandsLongAfterItsTimestampIsWrittenAgain() {
+    Node a = new Node();
+    Node b = new Node();
+    a.append(1);
+    // b's PUT stalls for two minutes: an op landing that late could fall outside other nodes' window.
+    store.beforePut(key -> key.toString().contains("/op/"), () -> wall.advance(Duration.ofMinutes(2)));
+    Timestamp written = b.append(2);
+    assertEquals(1, b.late());
+    assertTrue(wall.millis() - written.millis() < config.listWindow().toMillis() / 2, "rewritten with a fresh timestamp");
+    a.log.sync();
+    assertEquals(List.of(1, 2), a.state().applied);
+    assertEquals(2, keys("op/").size(), "the late copy was withdrawn");
+  }
+
+  @Test
   void anotherNodeSeesTheSameOpsInTheSameOrder() {
     Node a = new Node();
     Node b = new Node();
