@@ -102,8 +102,7 @@ class DevModeIT {
     Daemon first = startDaemon();
     assertTrue(first.stdout().contains("tern: development mode, data in " + workingDirectory.resolve("tern-data")),
         first.stdout());
-    String hint = first.stdout().lines().filter(line -> line.startsWith("tern: try ")).findFirst()
-        .orElseThrow(() -> new AssertionError("no try-this line: " + first.stdout()));
+    String hint = first.hint().get(STOP_SECONDS, TimeUnit.SECONDS);
     String hinted = run(List.of("bash", "-c", hint.substring("tern: try ".length()).trim()), null);
     assertTrue(hinted.contains("('OK', [b'") && hinted.contains("INBOX"), "the printed python3 hint: " + hinted);
 
@@ -146,7 +145,8 @@ class DevModeIT {
 
   // ---- the daemon ----
 
-  private record Daemon(Process process, StringBuilder out, Path errFile) {
+  /** A running launcher; {@code hint} completes with the "tern: try ..." line printed after "IMAP on". */
+  private record Daemon(Process process, StringBuilder out, Path errFile, CompletableFuture<String> hint) {
     String stdout() {
       synchronized (out) {
         return out.toString();
@@ -175,6 +175,7 @@ class DevModeIT {
     process.getOutputStream().close();
     StringBuilder out = new StringBuilder();
     CompletableFuture<String> listening = new CompletableFuture<>();
+    CompletableFuture<String> hint = new CompletableFuture<>();
     Thread.ofVirtual().start(() -> {
       try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -183,14 +184,17 @@ class DevModeIT {
           }
           if (line.contains("IMAP on ")) {
             listening.complete(line);
+          } else if (line.startsWith("tern: try ")) {
+            hint.complete(line);
           }
         }
         listening.completeExceptionally(new IOException("stdout closed"));
+        hint.completeExceptionally(new IOException("stdout closed without a try-this line"));
       } catch (IOException e) {
         listening.completeExceptionally(e);
       }
     });
-    Daemon daemon = new Daemon(process, out, errFile);
+    Daemon daemon = new Daemon(process, out, errFile, hint);
     String line;
     try {
       line = listening.get(START_SECONDS, TimeUnit.SECONDS);

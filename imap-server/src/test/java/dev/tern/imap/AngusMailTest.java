@@ -46,6 +46,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,6 +59,7 @@ import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -94,11 +96,12 @@ class AngusMailTest {
       for (int i = 0; i < traces.size(); i++) {
         String text = traces.get(i).toString(StandardCharsets.UTF_8);
         // Kept for reading after a failure: target/angus-mail-traces/<test>-<connection>.txt
-        Files.writeString(directory.resolve(test.getTestMethod().orElseThrow().getName() + "-" + i + ".txt"), text);
+        Path file = directory.resolve(test.getTestMethod().orElseThrow().getName() + "-" + i + ".txt");
+        Files.writeString(file, text);
         var failure = TAGGED_FAILURE.matcher(text);
         while (failure.find()) {
           String line = failure.group();
-          assertTrue(line.contains(NOT_YET), () -> "the server refused a command: " + line + "\n" + text);
+          assertTrue(line.contains(NOT_YET), () -> "the server refused a command: " + line + " (trace: " + file + ")");
         }
       }
     } finally {
@@ -252,6 +255,45 @@ class AngusMailTest {
     assertEquals(List.of("one", "two"), subjects(seen.getMessages()));
     assertEquals(Set.of(), flagNames(seen.getMessage(1).getFlags()), "\\Seen removed by the other connection");
     assertEquals(2, seen.getUnreadMessageCount());
+  }
+
+  // ---- \Recent (RFC 3501 2.3.2: recent in the first read-write session told of it, and only there) ----
+
+  @Test
+  void recentGoesToTheFirstReadWriteSessionOnly() throws Exception {
+    Store writer = connect();
+    writer.getFolder("INBOX").appendMessages(new Message[] {plain("new", "n\r\n")});
+
+    Folder first = connect().getFolder("INBOX");
+    first.open(Folder.READ_WRITE);
+    assertEquals(1, first.getNewMessageCount());
+    assertTrue(first.getMessage(1).isSet(Flags.Flag.RECENT));
+
+    Folder second = connect().getFolder("INBOX");
+    second.open(Folder.READ_WRITE);
+    assertEquals(0, second.getNewMessageCount());
+    assertFalse(second.getMessage(1).isSet(Flags.Flag.RECENT));
+  }
+
+  @Test
+  @Disabled("server bug: the \\Recent claim lives in memory with the account, so once alice's last connection"
+      + " closes (or the daemon restarts) the next SELECT reports the same message as * 1 RECENT again;"
+      + " Dovecot answers * 0 RECENT and FLAGS () (see the report of the real-client tests)")
+  void recentStaysClaimedAfterEveryConnectionClosed() throws Exception {
+    Store writer = connect();
+    writer.getFolder("INBOX").appendMessages(new Message[] {plain("new", "n\r\n")});
+    writer.close();
+
+    Store first = connect();
+    Folder inbox = first.getFolder("INBOX");
+    inbox.open(Folder.READ_WRITE);
+    assertEquals(1, inbox.getNewMessageCount());
+    first.close();
+
+    Folder again = connect().getFolder("INBOX");
+    again.open(Folder.READ_WRITE);
+    assertEquals(0, again.getNewMessageCount(), "a read-write session was already told of the message");
+    assertFalse(again.getMessage(1).isSet(Flags.Flag.RECENT));
   }
 
   // ---- copy, move and UIDs ----
@@ -588,7 +630,7 @@ class AngusMailTest {
   }
 
   private static Set<String> flagNames(Flags flags) {
-    Set<String> names = new java.util.TreeSet<>(Arrays.asList(flags.getUserFlags()));
+    Set<String> names = new TreeSet<>(Arrays.asList(flags.getUserFlags()));
     for (Flags.Flag flag : flags.getSystemFlags()) {
       if (flag == Flags.Flag.SEEN) {
         names.add("\\Seen");
