@@ -24,20 +24,20 @@ import java.util.Objects;
  *       recent, so four copies cover them, and memory stays at a few copies of the state. An
  *       older rewind reloads the checkpoint.
  *   <li>{@code fetchParallelism = 16}: S3 latency, not bandwidth, bounds fetching small ops.
- *   <li>{@code listWindow = 2 min}, {@code fullListEvery = 5 min}: a sync lists only the ops from
+ *   <li>{@code listWindow = 30 s}, {@code fullListEvery = 5 min}: a sync lists only the ops from
  *       {@code listWindow} before the newest op it knows, so its cost follows the recent write
  *       rate, not the ops piled up since the last checkpoint (up to ten minutes' worth, thousands
  *       during an import). That is enough because a writer withdraws and rewrites any op whose PUT
- *       completed more than half the window after its timestamp, so an op can only land outside
- *       the window if clocks disagree by over a minute; a full listing every five minutes (and on
- *       opening, and on a new checkpoint) catches even that.
+ *       completed more than half the window (15 s, beyond any healthy PUT) after its timestamp, so
+ *       an op can only land outside the window if clocks disagree by over 15 s; a full listing
+ *       every five minutes (and on opening, and on a new checkpoint) catches even that.
  * </ul>
  */
 public record LogConfig(int checkpointEvery, Duration checkpointGrace, Duration gcGrace, int keepCheckpoints,
     int cacheEvery, int cachedStates, int fetchParallelism, Duration listWindow, Duration fullListEvery) {
 
   public static final LogConfig DEFAULTS = new LogConfig(500, Duration.ofMinutes(10), Duration.ofHours(1), 3, 64, 4, 16,
-      Duration.ofMinutes(2), Duration.ofMinutes(5));
+      Duration.ofSeconds(30), Duration.ofMinutes(5));
 
   public LogConfig {
     Objects.requireNonNull(checkpointGrace);

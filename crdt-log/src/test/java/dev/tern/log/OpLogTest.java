@@ -84,7 +84,7 @@ class OpLogTest {
     RequestCounts before = memory.requestCounts();
     b.log.sync();
     RequestCounts cost = memory.requestCounts().since(before);
-    assertEquals(2, cost.lists(), "one LIST of checkpoints, one page of the two-minute window");
+    assertEquals(2, cost.lists(), "one LIST of checkpoints, one page of the 30-second window");
     assertEquals(1, cost.gets(), "only the new op is fetched");
     assertEquals(a.state(), b.state());
     // A full listing comes back by itself, and finds nothing the window missed.
@@ -100,8 +100,8 @@ class OpLogTest {
     Node a = new Node();
     Node b = new Node();
     a.append(1);
-    // b's PUT stalls for two minutes: an op landing that late could fall outside other nodes' window.
-    store.beforePut(key -> key.toString().contains("/op/"), () -> wall.advance(Duration.ofMinutes(2)));
+    // b's PUT stalls for a minute: an op landing that late could fall outside other nodes' window.
+    store.beforePut(key -> key.toString().contains("/op/"), () -> wall.advance(Duration.ofMinutes(1)));
     Timestamp written = b.append(2);
     assertEquals(1, b.late());
     assertTrue(wall.millis() - written.millis() < config.listWindow().toMillis() / 2, "rewritten with a fresh timestamp");

@@ -12,6 +12,7 @@ import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.mailbox.Account;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.Mailbox;
+import dev.tern.mailbox.MailboxList;
 import dev.tern.mailbox.MailboxName;
 import dev.tern.mailbox.MailboxView;
 import dev.tern.mailbox.MessageId;
@@ -271,10 +272,12 @@ final class Messages {
     store.putMeta(id, new MessageMeta(date, size, summary).toBytes());
     List<String> flagNames = command.flags().stream().map(Flag::name)
         .filter(f -> !f.equalsIgnoreCase("\\Recent")).toList();
-    Account.Selected target = account.select(name);
-    Mailbox.Placed placed = target.mailbox().add(List.of(new Added(id, Flags.of(flagNames))));
-    long uidValidity = target.binding().uidValidity(placed.uidValidity());
-    if (commands.selection() != null && commands.selection().mailbox().id().equals(target.mailbox().id())) {
+    MailboxList.Binding binding = account.mailboxes().lookup(name)
+        .orElseThrow(() -> ImapFailure.no(ResponseCode.Basic.TRYCREATE, "Mailbox doesn't exist: " + name.value()));
+    Mailbox mailbox = account.mailbox(binding.id());
+    Mailbox.Placed placed = mailbox.add(List.of(new Added(id, Flags.of(flagNames)))); // add() syncs first
+    long uidValidity = binding.uidValidity(placed.uidValidity());
+    if (commands.selection() != null && commands.selection().mailbox().id().equals(mailbox.id())) {
       commands.reportChanges(true);
     }
     commands.ok(command.tag(), new ResponseCode.AppendUid(uidValidity, placed.uids().get(0)), "Append completed.");
