@@ -121,6 +121,7 @@ final class EntityParser {
     boolean lastPieceIsChild = false;
     Delimiter closing = null;    // the delimiter after the last part, once seen
     boolean extraPart = false;   // a part Dovecot sees after a boundary line mime4j took as the last
+    boolean epilogueSeen = false;
     long epilogue = 0;
     boolean broken = false;
     try {
@@ -182,17 +183,23 @@ final class EntityParser {
               lastChild = giveLineBreak(tee, cursor, closing, lastPieceIsChild ? lastChild : null, children);
               cursor += closing.length();
             }
-            if (closing.opensPart() && !extraPart && state.mayDescend(depth + 1)) {
+            if (epilogueSeen) {
+              break;
+            }
+            epilogueSeen = true;
+            // mime4j skips T_EPILOGUE when its buffer happens to be empty after the closing
+            // boundary; it then reads no more, so the rest of this entity is the epilogue
+            InputStream rest = s == EntityState.T_EPILOGUE ? tokens.getInputStream() : tee;
+            if (closing.opensPart() && state.mayDescend(depth + 1)) {
               // Dovecot: after a boundary line that does not close, a part begins, even if only the
               // end of the input follows; what mime4j calls the epilogue is that part
               extraPart = true;
-              InputStream rest = s == EntityState.T_EPILOGUE ? tokens.getInputStream() : InputStream.nullInputStream();
               lastChild = new EntityParser(state).parse(rest, base + cursor, true, data.isDigest(), depth + 1, null);
               children.add(lastChild.part());
               cursor += lastChild.length();
               lastPieceIsChild = true;
-            } else if (s == EntityState.T_EPILOGUE) {
-              epilogue = state.drain(tokens.getInputStream());
+            } else {
+              epilogue = state.drain(rest);
               cursor += epilogue;
             }
           }

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The stream one entity parser hands to mime4j: passes bytes through unchanged while counting them
+ * The stream one entity parser hands to mime4j: passes bytes through unchanged (always as many as
+ * asked for, so that the result never depends on how the input arrives) while counting them
  * (bytes, line feeds, line feeds without a CR before them) and remembering the most recent ones.
  *
  * <p>mime4j tells its caller what a header field, a body or a part contains, but not where the
@@ -51,8 +52,11 @@ final class PositionTee extends InputStream {
       return -1;
     }
     grow(length);
-    int n = source.read(buffer, offset, length);
-    if (n < 0) {
+    // Fill the request completely: mime4j's boundary scan depends on where its buffer refills
+    // start (it accepts a boundary at the start of a refill without looking at the byte before),
+    // so short reads from the network must not change the result.
+    int n = source.readNBytes(buffer, offset, length);
+    if (n == 0) {
       eof = true;
       return -1;
     }

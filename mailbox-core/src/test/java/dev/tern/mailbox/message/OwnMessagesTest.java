@@ -65,46 +65,6 @@ class OwnMessagesTest {
     assertTrue(checked >= 5, "sections checked: " + checked);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("messages")
-  void sizesAreTheLengthsWithCrlf(String name, Path eml) {
-    // Parsed raw (not normalised), each size is the length of its range once bare LFs become CRLF.
-    byte[] raw = Fixtures.read(eml);
-    MessageSummary summary = Fixtures.parse(raw);
-    assertEquals(raw.length, summary.physicalSize());
-    assertEquals(crlfLength(raw, 0, raw.length), summary.size());
-    check(raw, summary.body());
-  }
-
-  private static void check(byte[] raw, Part part) {
-    assertEquals(crlfLength(raw, part.headerOffset(), part.bodyOffset()), part.headerSize());
-    assertEquals(crlfLength(raw, part.bodyOffset(), part.endOffset()), part.bodySize());
-    long lines = 0;
-    for (long i = part.bodyOffset(); i < part.endOffset(); i++) {
-      if (raw[(int) i] == '\n') {
-        lines++;
-      }
-    }
-    assertEquals(lines, part.bodyLines());
-    long previousEnd = part.bodyOffset();
-    for (Part child : part.children()) {
-      assertTrue(child.headerOffset() >= previousEnd, "children in order, inside the body");
-      assertTrue(child.endOffset() <= part.endOffset());
-      previousEnd = child.endOffset();
-      check(raw, child);
-    }
-  }
-
-  private static long crlfLength(byte[] raw, long from, long to) {
-    long n = to - from;
-    for (long i = from; i < to; i++) {
-      if (raw[(int) i] == '\n' && (i == 0 || raw[(int) i - 1] != '\r')) {
-        n++;
-      }
-    }
-    return n;
-  }
-
   /** What FETCH BODY[section] returns, from the summary's offsets alone. */
   static byte[] section(byte[] stored, MessageSummary summary, String section) {
     if (section.isEmpty()) {
