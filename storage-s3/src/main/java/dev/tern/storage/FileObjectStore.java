@@ -114,6 +114,8 @@ public final class FileObjectStore implements ObjectStore {
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private final Path root;
+  /** Directories whose entry in their parent this process has forced to disk (see {@link #commit}). */
+  private final java.util.Set<Path> durableDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Path objects;
   private final Path tmp;
   private final int maxChunk;
@@ -274,8 +276,16 @@ public final class FileObjectStore implements ObjectStore {
         throw failure("moving " + temp + " to", target, e);
       }
     }
-    for (Path dir = parent; dir.startsWith(objects); dir = dir.getParent()) {
-      syncDirectory(dir);
+    // The new file's entry lives in its parent; each directory's own entry lives in its parent's.
+    // A directory this process has made durable once stays so until it prunes it, so a put into
+    // an existing directory costs two fsyncs (file, parent), not one per level up to objects/.
+    syncDirectory(parent);
+    for (Path dir = parent; !dir.equals(objects) && dir.startsWith(objects); dir = dir.getParent()) {
+      if (durableDirectories.contains(dir)) {
+        break;
+      }
+      syncDirectory(dir.getParent());
+      durableDirectories.add(dir);
     }
   }
 
@@ -600,6 +610,7 @@ public final class FileObjectStore implements ObjectStore {
   private void pruneEmptyDirectories(Path dir) {
     for (Path d = dir; !d.equals(objects) && d.startsWith(objects); d = d.getParent()) {
       try {
+        durableDirectories.remove(d); // before the delete: a racing put must sync it again
         Files.delete(d);
       } catch (DirectoryNotEmptyException | NoSuchFileException e) {
         return;
