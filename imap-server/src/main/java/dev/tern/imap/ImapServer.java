@@ -37,6 +37,7 @@ public final class ImapServer implements AutoCloseable {
   private final ImapConfig config;
   private final Accounts accounts;
   private final EventLoopGroup group;
+  private final boolean ownsGroup;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final java.util.Set<ImapSession> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private Channel listener;
@@ -45,11 +46,15 @@ public final class ImapServer implements AutoCloseable {
     this.config = Objects.requireNonNull(config);
     this.accounts = Objects.requireNonNull(accounts);
     this.group = group;
+    this.ownsGroup = false;
   }
 
   /** A server with its own event loops (tests, simple setups). */
   public ImapServer(ImapConfig config, Accounts accounts) {
-    this(config, accounts, new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory()));
+    this.config = Objects.requireNonNull(config);
+    this.accounts = Objects.requireNonNull(accounts);
+    this.group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+    this.ownsGroup = true;
   }
 
   /** Starts listening; returns the address bound (port 0 picks a free one). */
@@ -87,6 +92,9 @@ public final class ImapServer implements AutoCloseable {
     sessions.forEach(session -> session.signal(ImapSession.Signal.SHUTDOWN));
     connections.newCloseFuture().awaitUninterruptibly(grace.toMillis());
     connections.close().awaitUninterruptibly();
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
   }
 
   @Override
