@@ -20,6 +20,7 @@ import dev.tern.mailbox.MessageMeta;
 import dev.tern.mailbox.MessageStore;
 import dev.tern.mailbox.UidIndex;
 import dev.tern.mailbox.UidIndexOp.Added;
+import dev.tern.mailbox.message.MessageSummary;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
@@ -267,9 +268,9 @@ final class Messages {
     MessageId id = MessageId.random(RANDOM);
     MessageStore store = account.messages();
     long size = start.size();
-    byte[] summary = receive(store, id, size);
     OffsetDateTime date = command.date() != null ? command.date() : OffsetDateTime.now(ZoneOffset.UTC).withNano(0);
-    store.putMeta(id, new MessageMeta(date, size, summary).toBytes());
+    MessageSummary summary = receive(store, id, size, date);
+    store.putMeta(id, new MessageMeta(date, summary.size(), Summaries.Parsing.encode(summary)).toBytes());
     List<String> flagNames = command.flags().stream().map(Flag::name)
         .filter(f -> !f.equalsIgnoreCase("\\Recent")).toList();
     MailboxList.Binding binding = account.mailboxes().lookup(name)
@@ -287,7 +288,7 @@ final class Messages {
    * Streams the APPEND literal, as its chunks arrive, into the encrypted blob and the summary
    * parser; returns the encoded summary once both are done and the blob is durable.
    */
-  private byte[] receive(MessageStore store, MessageId id, long size) {
+  private MessageSummary receive(MessageStore store, MessageId id, long size, OffsetDateTime date) {
     PipedInputStream blobIn = new PipedInputStream(256 * 1024);
     PipedOutputStream blobOut;
     try {
@@ -295,7 +296,7 @@ final class Messages {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Summaries.Parsing parsing = Summaries.start(size);
+    Summaries.Parsing parsing = Summaries.start(date);
     CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> store.putBlob(id, blobIn, size),
         runnable -> Thread.ofVirtual().name("append-" + id).start(runnable));
     byte[] trailer = null;

@@ -60,7 +60,7 @@ final class Sections {
 
   static void write(ImapWriter.Response response, MessageStore store, MessageId id, MessageMeta meta,
       Section section, FetchAttribute.Partial partial) {
-    Part part = Structure.locate(store, id, meta, section.part());
+    Part part = Structure.locate(meta, section.part(), section.text());
     if (part == null) {
       response.literal(new byte[0]); // a part that does not exist: empty, as Dovecot answers
       return;

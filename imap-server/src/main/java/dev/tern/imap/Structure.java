@@ -1,61 +1,68 @@
 package dev.tern.imap;
 
 import dev.tern.imap.protocol.FetchAttribute;
+import dev.tern.imap.protocol.FetchAttribute.SectionText;
 import dev.tern.imap.protocol.ImapWriter;
-import dev.tern.imap.protocol.ResponseCode;
-import dev.tern.mailbox.MessageId;
 import dev.tern.mailbox.MessageMeta;
-import dev.tern.mailbox.MessageStore;
+import dev.tern.mailbox.message.ImapStructure;
+import dev.tern.mailbox.message.MessageSummary;
+import dev.tern.mailbox.message.MessageSummaryCodec;
+import dev.tern.mailbox.message.Part;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The message structure FETCH needs: where sections lie, and ENVELOPE, BODY and BODYSTRUCTURE.
- * For now only the top level is known (found by scanning the header); parts, envelopes and
- * structures come from the summary parsed at delivery.
+ * What FETCH takes from the summary parsed at delivery: ENVELOPE, BODY and BODYSTRUCTURE (rendered
+ * as Dovecot renders them), and where each body section lies in the message bytes.
  */
 final class Structure {
 
   private Structure() {}
 
-  static Sections.Part locate(MessageStore store, MessageId id, MessageMeta meta, List<Integer> path) {
-    if (!path.isEmpty()) {
-      throw ImapFailure.no(ResponseCode.Basic.CANNOT, "Sections of MIME parts are not available yet");
+  static MessageSummary summary(MessageMeta meta) {
+    try {
+      return MessageSummaryCodec.decode(meta.summary());
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable message summary", e);
     }
-    return new Sections.Part(0, headerEnd(store, id, meta.size()), meta.size());
   }
 
   static void write(ImapWriter.Response response, FetchAttribute.Simple item, MessageMeta meta) {
-    throw ImapFailure.no(ResponseCode.Basic.CANNOT, item.wireName() + " is not available yet");
+    MessageSummary summary = summary(meta);
+    byte[] rendered = switch (item) {
+      case ENVELOPE -> ImapStructure.envelope(summary.envelope());
+      case BODY -> ImapStructure.body(summary.body());
+      case BODYSTRUCTURE -> ImapStructure.bodyStructure(summary.body());
+      default -> throw new IllegalArgumentException(item + " is not a structure item");
+    };
+    response.rendered(rendered);
   }
 
-  /** The offset just after the blank line ending the top-level header (or the end of the message). */
-  static long headerEnd(MessageStore store, MessageId id, long size) {
-    try (InputStream in = store.openBlob(id)) {
-      long position = 0;
-      int state = 1; // 1: at a line start, 3: a line start then CR, 0: inside a line
-      int b;
-      while ((b = in.read()) >= 0) {
-        position++;
-        if (b == '\n') {
-          if (state == 1 || state == 3) {
-            return position; // blank line after a line ending
-          }
-          state = 1;
-        } else if (b == '\r') {
-          state = state == 1 ? 3 : 2;
-          if (state == 2) {
-            state = 0;
-          }
-        } else {
-          state = 0;
-        }
-      }
-      return size;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /**
+   * The bytes a section names: for BODY[] the whole message; for a part number its body (a
+   * message/rfc822 part's body being the whole encapsulated message); HEADER and TEXT of the
+   * message, or of the message a message/rfc822 part encapsulates; MIME the part's own header.
+   * Null when there is no such part.
+   */
+  static Sections.Part locate(MessageMeta meta, List<Integer> path, SectionText text) {
+    MessageSummary summary = summary(meta);
+    Optional<Part> found = summary.section(path.stream().mapToInt(Integer::intValue).toArray());
+    if (found.isEmpty()) {
+      return null;
     }
+    Part part = found.get();
+    if (path.isEmpty()) {
+      return new Sections.Part(part.headerOffset(), part.bodyOffset(), part.endOffset());
+    }
+    return switch (text) {
+      case NONE, MIME -> new Sections.Part(part.headerOffset(), part.bodyOffset(), part.endOffset());
+      case HEADER, HEADER_FIELDS, HEADER_FIELDS_NOT, TEXT -> {
+        Part message = part.message();
+        yield message == null ? null
+            : new Sections.Part(message.headerOffset(), message.bodyOffset(), message.endOffset());
+      }
+    };
   }
 }

@@ -193,6 +193,16 @@ public final class ImapWriter {
       return false;
     }
 
+    /**
+     * A value rendered elsewhere in IMAP syntax (ENVELOPE, BODYSTRUCTURE from the message summary,
+     * whose strings were quoted or made literals when they were rendered).
+     */
+    public Response rendered(byte[] imapSyntax) {
+      separate();
+      buf.writeBytes(imapSyntax);
+      return this;
+    }
+
     /** An atom where the grammar allows one ({@code NIL} excepted), else a string. */
     public Response astring(String s) {
       if (Syntax.isAstringAtom(s) && !s.equalsIgnoreCase("NIL")) {
