@@ -12,7 +12,8 @@ import java.io.InputStream;
  *
  * <p>Delivery should store and parse the normalised stream: then a summary's sizes equal the
  * stored lengths ({@link MessageSummary#physicalSize()} == {@link MessageSummary#size()}), FETCH
- * sends stored bytes unchanged, and messages with odd line ends get the same BODYSTRUCTURE as from
+ * sends stored bytes as they are (but for NUL, which IMAP forbids outside BINARY: Dovecot sends it
+ * as 0x80, same size), and messages with odd line ends get the same BODYSTRUCTURE as from
  * Dovecot. {@link MessageParser} itself accepts any line ends.
  */
 public final class LineEndNormalizer extends FilterInputStream {

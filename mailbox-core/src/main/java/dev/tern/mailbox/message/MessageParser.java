@@ -4,6 +4,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.OffsetDateTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parses a raw RFC 5322 message once, streaming, into a {@link MessageSummary}. Built on mime4j's
@@ -24,6 +26,8 @@ import java.time.OffsetDateTime;
  */
 public final class MessageParser {
 
+  private static final Logger LOG = LoggerFactory.getLogger(MessageParser.class);
+
   private MessageParser() {
   }
 
@@ -38,6 +42,9 @@ public final class MessageParser {
     HeaderBudget headers = new HeaderBudget();
     EntityParser.Result root = new EntityParser(state)
         .parse(new Source(message, state), 0, false, false, 0, headers);
+    if (state.firstProblem() != null) {
+      LOG.debug("message of {} bytes parsed best effort: {}", root.length(), state.firstProblem().toString());
+    }
     return new MessageSummary(internalDate, root.length(), root.length() + root.bareLineFeeds(),
         root.part(), headers.fields(), headers.truncated(), state.structureTruncated());
   }

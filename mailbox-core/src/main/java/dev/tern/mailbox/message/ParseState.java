@@ -49,7 +49,7 @@ final class ParseState {
     return structureTruncated;
   }
 
-  /** The first reason the structure was degraded, for tests and logs. */
+  /** The first reason the structure was degraded, for the log. */
   Exception firstProblem() {
     return firstProblem;
   }

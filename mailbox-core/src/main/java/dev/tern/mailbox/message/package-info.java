@@ -14,10 +14,12 @@
  * for matching (SEARCH).
  *
  * <p><b>Sizes.</b> Offsets ({@code headerOffset}, {@code bodyOffset}, {@code endOffset}) are byte
- * positions in the raw message as stored, for ranged reads of the blob. Sizes as IMAP reports them
- * ({@code size}, {@code headerSize}, {@code bodySize}) count a bare LF as CRLF, as Dovecot does: a
- * message written with bare LF line ends is served with CRLF line ends, so the fetch layer has to
- * add the missing CRs to what it reads (only when the size and the length differ).
+ * positions in the message as parsed, for ranged reads of the blob. Sizes as IMAP reports them
+ * ({@code size}, {@code headerSize}, {@code bodySize}) count a bare LF as CRLF, as Dovecot does.
+ * Delivery should store and parse messages through {@link
+ * dev.tern.mailbox.message.LineEndNormalizer} (Dovecot's own rewrite on save): then sizes are
+ * lengths, and FETCH sends the stored bytes as they are, NUL excepted (sent as 0x80, as Dovecot
+ * does). A message parsed with bare LFs would need its missing CRs added on the way out.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc3501#section-7.4.2">RFC 3501 §7.4.2</a>
  */

@@ -1,7 +1,6 @@
 package dev.tern.mailbox.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -17,19 +16,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 class DovecotFixtureTest {
 
   static Stream<Arguments> fixtures() {
-    Stream<Path> all = Stream.of("rfc", "thirdparty", "dxflrs").flatMap(d -> Fixtures.shared(d).stream());
-    return all.map(p -> Arguments.of(p.getParent().getFileName() + "/" + p.getFileName(), p));
-  }
-
-  private static void assumeShared() {
-    assumeTrue(Fixtures.sharedPresent(),
-        "shared MIME fixtures " + Fixtures.sharedMimeDirectory() + " absent: skipping");
+    return Fixtures.sharedArguments("rfc", "thirdparty", "dxflrs");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void bodyMatchesDovecot(String name, Path eml) {
-    assumeShared();
+    Fixtures.assumeShared();
     MessageSummary summary = Fixtures.parseNormalized(eml);
     String expected = Fixtures.latin1(Fixtures.read(Fixtures.sibling(eml, "dovecot.body")));
     assertEquals(expected, "(BODY " + Fixtures.latin1(ImapStructure.body(summary.body())) + ")", name);
@@ -38,7 +31,7 @@ class DovecotFixtureTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("fixtures")
   void bodyStructureMatchesDovecot(String name, Path eml) {
-    assumeShared();
+    Fixtures.assumeShared();
     MessageSummary summary = Fixtures.parseNormalized(eml);
     String expected = Fixtures.latin1(Fixtures.read(Fixtures.sibling(eml, "dovecot.bodystructure")));
     assertEquals(expected,

@@ -37,6 +37,25 @@ final class Fixtures {
     return Files.isDirectory(sharedMimeDirectory());
   }
 
+  /**
+   * Test arguments {@code (name, path)} for the given shared directories, or, when the fixtures
+   * are absent, one placeholder whose test is skipped by {@link #assumeShared()} (a parameterized
+   * test without arguments would fail instead).
+   */
+  static Stream<org.junit.jupiter.params.provider.Arguments> sharedArguments(String... directories) {
+    if (!sharedPresent()) {
+      return Stream.of(org.junit.jupiter.params.provider.Arguments.of("shared fixtures absent", null));
+    }
+    return Stream.of(directories).flatMap(d -> shared(d).stream())
+        .map(p -> org.junit.jupiter.params.provider.Arguments.of(p.getParent().getFileName() + "/" + p.getFileName(), p));
+  }
+
+  /** Skips the calling test, saying so, when {@code ../shared/fixtures/mime} is not there. */
+  static void assumeShared() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(sharedPresent(),
+        "shared MIME fixtures " + sharedMimeDirectory() + " absent: skipping");
+  }
+
   /** The .eml files of one shared fixture directory, sorted; empty if it is absent. */
   static List<Path> shared(String directory) {
     Path dir = sharedMimeDirectory().resolve(directory);
