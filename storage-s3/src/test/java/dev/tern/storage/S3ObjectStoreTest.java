@@ -18,10 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -384,18 +381,7 @@ class S3ObjectStoreTest {
   }
 
   static String digest(InputStream in) throws IOException {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
-    byte[] buffer = new byte[64 * 1024];
-    int n;
-    while ((n = in.read(buffer)) >= 0) {
-      sha.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(sha.digest());
+    return ObjectStoreContract.digest(in);
   }
 
   static byte[] bytes(long seed, int length) {
