@@ -26,9 +26,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 
@@ -178,9 +176,5 @@ public final class ImapFigures {
     public void close() throws IOException {
       socket.close();
     }
-  }
-
-  static String describe(Map<String, Object> figures) {
-    return Arrays.toString(figures.entrySet().toArray());
   }
 }

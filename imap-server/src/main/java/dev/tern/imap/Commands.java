@@ -8,7 +8,6 @@ import dev.tern.imap.protocol.ImapWriter;
 import dev.tern.imap.protocol.ImapWriter.Status;
 import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.MailboxArg;
-import dev.tern.imap.protocol.ModifiedUtf7;
 import dev.tern.imap.protocol.ParseError;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.imap.protocol.StatusItem;
@@ -22,7 +21,6 @@ import dev.tern.mailbox.MailboxName;
 import dev.tern.mailbox.MailboxView;
 import dev.tern.mailbox.MessageId;
 import dev.tern.mailbox.UidIndex;
-import dev.tern.mailbox.UidIndexOp.Added;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The IMAP commands of one session and the session's state (RFC 3501 §3: not authenticated,
@@ -708,19 +705,5 @@ final class Commands {
       lease = null;
       account = null;
     }
-  }
-
-  static final Pattern ATOM = Pattern.compile("[A-Za-z0-9.\\-_+:/@$]+");
-
-  static String decodeName(String wire) {
-    return ModifiedUtf7.decode(wire).orElse(wire);
-  }
-
-  static List<Added> added(List<MessageId> ids, List<Flags> flags) {
-    List<Added> result = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      result.add(new Added(ids.get(i), flags.get(i)));
-    }
-    return result;
   }
 }

@@ -111,10 +111,9 @@ final class Listing {
   }
 
   private static boolean hasChildren(TreeMap<String, Set<String>> names, String name) {
-    String below = names.higherKey(name + "/");
     String prefix = name + "/";
     String next = names.ceilingKey(prefix);
-    return next != null && next.startsWith(prefix) || below != null && below.startsWith(prefix);
+    return next != null && next.startsWith(prefix);
   }
 
   /** {@code *} matches anything, {@code %} anything but the delimiter; INBOX matches case-insensitively. */

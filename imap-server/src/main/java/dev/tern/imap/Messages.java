@@ -31,10 +31,8 @@ import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -143,15 +141,22 @@ final class Messages {
                 response.raw(simple.wireName());
                 Structure.write(response, simple, meta);
               }
-              case RFC822 -> body(response, "RFC822", store, entry.message(), Sections.whole(), null);
-              case RFC822_HEADER -> body(response, "RFC822.HEADER", store, entry.message(), Sections.header(), null);
-              case RFC822_TEXT -> body(response, "RFC822.TEXT", store, entry.message(), Sections.text(), null);
+              case RFC822, RFC822_HEADER, RFC822_TEXT -> {
+                meta = meta != null ? meta : meta(store, entry.message());
+                FetchAttribute.Section whole = switch (simple) {
+                  case RFC822_HEADER -> Sections.header();
+                  case RFC822_TEXT -> Sections.text();
+                  default -> Sections.whole();
+                };
+                body(response, simple.wireName(), store, entry.message(), meta, whole, null);
+              }
             }
           }
           case BodySection section -> {
             String name = "BODY[" + Sections.spec(section.section()) + "]"
                 + (section.partial() == null ? "" : "<" + section.partial().start() + ">");
-            body(response, name, store, entry.message(), section.section(), section.partial());
+            meta = meta != null ? meta : meta(store, entry.message());
+            body(response, name, store, entry.message(), meta, section.section(), section.partial());
           }
         }
       }
@@ -171,10 +176,10 @@ final class Messages {
     }
   }
 
-  private void body(ImapWriter.Response response, String name, MessageStore store, MessageId id,
-      FetchAttribute.Section section, FetchAttribute.Partial partial) {
+  private static void body(ImapWriter.Response response, String name, MessageStore store, MessageId id,
+      MessageMeta meta, FetchAttribute.Section section, FetchAttribute.Partial partial) {
     response.raw(name);
-    Sections.write(response, store, id, meta(store, id), section, partial);
+    Sections.write(response, store, id, meta, section, partial);
   }
 
   // ---- COPY / MOVE ----
@@ -346,13 +351,5 @@ final class Messages {
       throw ImapFailure.bad("Only one message per APPEND (MULTIAPPEND is not supported)");
     }
     return parsing.finish();
-  }
-
-  static Map<Long, Integer> index(List<Long> uids) {
-    Map<Long, Integer> positions = new HashMap<>();
-    for (int i = 0; i < uids.size(); i++) {
-      positions.put(uids.get(i), i);
-    }
-    return positions;
   }
 }
