@@ -117,6 +117,7 @@ final class Messages {
       int seq = view.sequenceOf(uid);
       ImapWriter.Response response = out().untagged().number(seq).raw("FETCH").open();
       MessageMeta meta = null;
+      MessageSummary summary = null; // decoded once, for every structure item and section of the message
       boolean flagsSent = false;
       for (FetchAttribute attribute : attributes) {
         switch (attribute) {
@@ -138,8 +139,9 @@ final class Messages {
               }
               case ENVELOPE, BODY, BODYSTRUCTURE -> {
                 meta = meta != null ? meta : meta(store, entry.message());
+                summary = summary != null ? summary : Structure.summary(meta);
                 response.raw(simple.wireName());
-                Structure.write(response, simple, meta);
+                Structure.write(response, simple, summary);
               }
               case RFC822, RFC822_HEADER, RFC822_TEXT -> {
                 meta = meta != null ? meta : meta(store, entry.message());
@@ -148,7 +150,8 @@ final class Messages {
                   case RFC822_TEXT -> Sections.text();
                   default -> Sections.whole();
                 };
-                body(response, simple.wireName(), store, entry.message(), meta, whole, null);
+                summary = summary != null ? summary : Structure.summary(meta);
+                body(response, simple.wireName(), store, entry.message(), summary, whole, null);
               }
             }
           }
@@ -156,7 +159,8 @@ final class Messages {
             String name = "BODY[" + Sections.spec(section.section()) + "]"
                 + (section.partial() == null ? "" : "<" + section.partial().start() + ">");
             meta = meta != null ? meta : meta(store, entry.message());
-            body(response, name, store, entry.message(), meta, section.section(), section.partial());
+            summary = summary != null ? summary : Structure.summary(meta);
+            body(response, name, store, entry.message(), summary, section.section(), section.partial());
           }
         }
       }
@@ -177,9 +181,9 @@ final class Messages {
   }
 
   private static void body(ImapWriter.Response response, String name, MessageStore store, MessageId id,
-      MessageMeta meta, FetchAttribute.Section section, FetchAttribute.Partial partial) {
+      MessageSummary summary, FetchAttribute.Section section, FetchAttribute.Partial partial) {
     response.raw(name);
-    Sections.write(response, store, id, meta, section, partial);
+    Sections.write(response, store, id, summary, section, partial);
   }
 
   // ---- COPY / MOVE ----

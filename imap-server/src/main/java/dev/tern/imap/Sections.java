@@ -5,7 +5,7 @@ import dev.tern.imap.protocol.FetchAttribute.Section;
 import dev.tern.imap.protocol.FetchAttribute.SectionText;
 import dev.tern.imap.protocol.ImapWriter;
 import dev.tern.mailbox.MessageId;
-import dev.tern.mailbox.MessageMeta;
+import dev.tern.mailbox.message.MessageSummary;
 import dev.tern.mailbox.MessageStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -58,9 +58,9 @@ final class Sections {
     return spec.append(text).toString();
   }
 
-  static void write(ImapWriter.Response response, MessageStore store, MessageId id, MessageMeta meta,
+  static void write(ImapWriter.Response response, MessageStore store, MessageId id, MessageSummary summary,
       Section section, FetchAttribute.Partial partial) {
-    Part part = Structure.locate(meta, section.part(), section.text());
+    Part part = Structure.locate(summary, section.part(), section.text());
     if (part == null) {
       response.literal(new byte[0]); // a part that does not exist: empty, as Dovecot answers
       return;

@@ -29,8 +29,7 @@ final class Structure {
     }
   }
 
-  static void write(ImapWriter.Response response, FetchAttribute.Simple item, MessageMeta meta) {
-    MessageSummary summary = summary(meta);
+  static void write(ImapWriter.Response response, FetchAttribute.Simple item, MessageSummary summary) {
     byte[] rendered = switch (item) {
       case ENVELOPE -> ImapStructure.envelope(summary.envelope());
       case BODY -> ImapStructure.body(summary.body());
@@ -46,8 +45,7 @@ final class Structure {
    * message, or of the message a message/rfc822 part encapsulates; MIME the part's own header.
    * Null when there is no such part.
    */
-  static Sections.Part locate(MessageMeta meta, List<Integer> path, SectionText text) {
-    MessageSummary summary = summary(meta);
+  static Sections.Part locate(MessageSummary summary, List<Integer> path, SectionText text) {
     Optional<Part> found = summary.section(path.stream().mapToInt(Integer::intValue).toArray());
     if (found.isEmpty()) {
       return null;
