@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One running Tern daemon: the store, the node's clock and log context, the accounts, and its
@@ -34,6 +36,8 @@ public final class Node implements AutoCloseable {
   private final ExecutorService fetches = Executors.newVirtualThreadPerTaskExecutor();
   private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
   private final Accounts accounts;
+  private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("housekeeping").daemon().factory());
   private final List<ImapServer> servers = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
 
@@ -42,6 +46,8 @@ public final class Node implements AutoCloseable {
     LogContext context = new LogContext(store, new HybridClock(InstantSource.system(), new SecureRandom()),
         InstantSource.system(), fetches, new SimpleMeterRegistry(), LogConfig.DEFAULTS);
     this.accounts = new Accounts(context, users, serverSecret, Duration.ofMinutes(10));
+    // Cheap when nothing is due: each user's sweep first checks when any node last swept.
+    housekeeping.scheduleWithFixedDelay(accounts::collectGarbage, 1, 10, TimeUnit.MINUTES);
   }
 
   public Accounts accounts() {
@@ -66,7 +72,8 @@ public final class Node implements AutoCloseable {
     for (ImapServer server : servers) {
       server.close();
     }
-    loops.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    housekeeping.shutdownNow();
+    loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     fetches.close();
     store.close();
   }

@@ -21,6 +21,7 @@ import dev.tern.mailbox.MessageStore;
 import dev.tern.mailbox.UidIndex;
 import dev.tern.mailbox.UidIndexOp.Added;
 import dev.tern.mailbox.message.MessageSummary;
+import dev.tern.storage.ObjectNotFoundException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,14 +110,28 @@ final class Messages {
       }
     }
     MessageStore store = commands.account().messages();
+    boolean needsMeta = attributes.stream().anyMatch(a -> a != FetchAttribute.Simple.UID
+        && a != FetchAttribute.Simple.FLAGS && a != FetchAttribute.Simple.MODSEQ);
+    boolean vanished = false;
     for (long uid : uids) {
       UidIndex.Entry entry = selection.mailbox().read(state -> state.byUid(uid));
       if (entry == null) {
         continue; // expunged by another session; reported at the next command that may
       }
+      MessageMeta meta = null;
+      if (needsMeta) {
+        try {
+          meta = meta(store, entry.message());
+        } catch (ObjectNotFoundException e) {
+          if (stillPresent(selection.mailbox(), entry.message())) {
+            throw e;
+          }
+          vanished = true; // expunged on another node and collected since
+          continue;
+        }
+      }
       int seq = view.sequenceOf(uid);
       ImapWriter.Response response = out().untagged().number(seq).raw("FETCH").open();
-      MessageMeta meta = null;
       MessageSummary summary = null; // decoded once, for every structure item and section of the message
       boolean flagsSent = false;
       for (FetchAttribute attribute : attributes) {
@@ -170,6 +185,15 @@ final class Messages {
       response.close().end();
     }
     commands.reportChanges(command.uid(), seenNow);
+    if (vanished) {
+      throw ImapFailure.no(ResponseCode.Basic.EXPUNGEISSUED, "Some of the requested messages no longer exist.");
+    }
+  }
+
+  /** Whether a message whose objects are gone is still in the mailbox, as the store says now. */
+  private static boolean stillPresent(Mailbox mailbox, MessageId id) {
+    mailbox.sync();
+    return mailbox.read(state -> state.contains(id));
   }
 
   private static MessageMeta meta(MessageStore store, MessageId id) {
@@ -196,6 +220,7 @@ final class Messages {
       throw ImapFailure.no(ResponseCode.Basic.TRYCREATE, "Mailbox doesn't exist: " + target.value());
     }
     List<Long> uids = resolve(uid, set);
+    selection.mailbox().sync(); // never copy what another node expunged: its blob may be collected
     List<Long> sourceUids = new ArrayList<>();
     List<Added> added = new ArrayList<>();
     selection.mailbox().read(state -> {

@@ -3,6 +3,11 @@ package dev.tern.imap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tern.mailbox.Account;
+import dev.tern.mailbox.Accounts;
+import dev.tern.mailbox.Mailbox;
+import dev.tern.mailbox.MailboxName;
+import dev.tern.mailbox.MessageId;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +58,40 @@ class SessionTest {
       assertEquals("* SEARCH 1", client.command("h", "SEARCH BODY hello").get(0));
       assertEquals("* SEARCH", client.command("i", "SEARCH BODY nothere").get(0));
       assertTrue(last(client.command("j", "LOGOUT")).startsWith("j OK"));
+    }
+  }
+
+  @Test
+  void aMessageExpungedAndCollectedOnAnotherNodeIsAnsweredAsExpunged() throws Exception {
+    try (ImapClient client = server.connect(); ImapClient setup = server.connect()) {
+      setup.login();
+      setup.command("a", "CREATE Elsewhere");
+      for (String subject : List.of("one", "two", "three")) {
+        String message = "Subject: " + subject + "\r\n\r\nbody\r\n";
+        setup.send("b APPEND Elsewhere {" + message.length() + "+}\r\n" + message + "\r\n");
+        assertTrue(last(setup.until("b")).startsWith("b OK"));
+      }
+      client.login();
+      client.command("c", "SELECT Elsewhere");
+
+      try (Accounts.Lease other = server.node().login("alice", TestServer.PASSWORD).orElseThrow()) {
+        Account account = other.account();
+        Mailbox mailbox = account.select(MailboxName.of("Elsewhere")).mailbox();
+        MessageId one = mailbox.read(state -> state.byUid(1).message());
+        MessageId two = mailbox.read(state -> state.byUid(2).message());
+        mailbox.expunge(List.of(one));
+        account.messages().delete(one); // what the collector does once the grace has passed
+        account.messages().delete(two); // lost without an expunge: a real failure
+
+        List<String> fetch = client.command("d", "FETCH 1,3 (RFC822.SIZE)");
+        assertEquals(List.of("* 3 FETCH (RFC822.SIZE 24)", "d NO [EXPUNGEISSUED] Some of the requested messages no longer exist."),
+            fetch);
+        List<String> lost = client.command("e", "FETCH 2 (BODY.PEEK[])");
+        assertTrue(last(lost).startsWith("e NO [SERVERBUG]"), lost.toString());
+        assertEquals(1, lost.size(), "nothing half-written before the failure: " + lost);
+        List<String> noop = client.command("f", "NOOP");
+        assertEquals("* 1 EXPUNGE", noop.get(0));
+      }
     }
   }
 }

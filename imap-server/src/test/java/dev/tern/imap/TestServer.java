@@ -8,6 +8,7 @@ import dev.tern.log.LogConfig;
 import dev.tern.log.LogContext;
 import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.User;
+import dev.tern.mailbox.UserDirectory;
 import dev.tern.storage.MemoryObjectStore;
 import dev.tern.storage.ObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,6 +34,7 @@ final class TestServer implements AutoCloseable {
   final Accounts accounts;
   final ImapServer server;
   final InetSocketAddress address;
+  private final UserDirectory users;
   private final ExecutorService fetches = Executors.newVirtualThreadPerTaskExecutor();
 
   TestServer() {
@@ -41,15 +43,21 @@ final class TestServer implements AutoCloseable {
 
   TestServer(ObjectStore store, ImapConfig config) {
     this.store = store;
-    LogContext context = new LogContext(store, new HybridClock(InstantSource.system(), new SecureRandom()),
-        InstantSource.system(), fetches, new SimpleMeterRegistry(), LogConfig.DEFAULTS);
     String hash = PasswordHash.create(PASSWORD).toString();
     Map<String, User> users = Map.of(
         "alice", new User("alice", "alice", List.of("alice@example.tld"), hash, new CryptoRoot.Cleartext(KeyBundle.generate())),
         "bob", new User("bob", "bob", List.of("bob@example.tld"), hash, new CryptoRoot.Cleartext(KeyBundle.generate())));
-    accounts = new Accounts(context, login -> Optional.ofNullable(users.get(login)), new byte[0], Duration.ofMinutes(5));
+    this.users = login -> Optional.ofNullable(users.get(login));
+    accounts = node();
     server = new ImapServer(config, accounts);
     address = server.start(new InetSocketAddress("127.0.0.1", 0));
+  }
+
+  /** Accounts as another node on the same store sees them: its own clock and log instances. */
+  Accounts node() {
+    LogContext context = new LogContext(store, new HybridClock(InstantSource.system(), new SecureRandom()),
+        InstantSource.system(), fetches, new SimpleMeterRegistry(), LogConfig.DEFAULTS);
+    return new Accounts(context, users, new byte[0], Duration.ofMinutes(5));
   }
 
   ImapClient connect() {

@@ -14,6 +14,8 @@ import dev.tern.mailbox.MailboxListOp.Unsubscribe;
 import dev.tern.storage.ObjectKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,6 +52,7 @@ public final class Account {
   private final MessageStore messages;
   private final Map<MailboxId, Mailbox> open = new ConcurrentHashMap<>();
   private final RandomGenerator random;
+  private final BlobCollector collector;
 
   public Account(LogContext context, String userId, KeyBundle keys) {
     this(context, userId, keys, new SecureRandom());
@@ -63,6 +66,8 @@ public final class Account {
     this.random = random;
     this.list = new OpLog<>(context, root.resolve("log", "mailboxes"), new MailboxListCodec(), aead, MailboxList::new);
     this.messages = new MessageStore(context.store(), root, keys.masterKey());
+    this.collector = new BlobCollector(context.store(), root, aead, context.wallClock(), random,
+        context.config().gcGrace(), BlobCollector.DEFAULT_INTERVAL);
   }
 
   public String userId() {
@@ -127,6 +132,31 @@ public final class Account {
     OpLog<UidIndex, UidIndexOp> log = new OpLog<>(context, root.resolve("log", "mbx-" + id.toHex()),
         new UidIndexCodec(), aead, () -> new UidIndex(initial));
     return new Mailbox(id, log);
+  }
+
+  /**
+   * Deletes the objects of messages that no mailbox has referenced for a while (see
+   * {@link BlobCollector}); does nothing when a sweep of this user ran recently on any node.
+   */
+  public BlobCollector.Sweep collectGarbage() {
+    return collector.sweep(this::referencedMessages);
+  }
+
+  private Set<MessageId> referencedMessages() {
+    Set<MessageId> referenced = new HashSet<>();
+    Map<MailboxId, Mailbox> seen = new HashMap<>(open); // also mailboxes deleted under a session here
+    for (Binding binding : mailboxes().mailboxes().values()) {
+      seen.computeIfAbsent(binding.id(), this::openMailbox).sync();
+    }
+    for (Mailbox mailbox : seen.values()) {
+      mailbox.read(state -> {
+        for (UidIndex.Entry entry : state.entries()) {
+          referenced.add(entry.message());
+        }
+        return null;
+      });
+    }
+    return referenced;
   }
 
   /** Creates {@code name} and any missing parent; refuses a name that exists. */

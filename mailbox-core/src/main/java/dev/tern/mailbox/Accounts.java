@@ -10,12 +10,15 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's open accounts: a login verifies the password and unlocks the keys, and every session of
@@ -27,6 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  * password hash in the directory makes the entry useless at once.
  */
 public final class Accounts {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
 
   /** A session's hold on an account; closing the last lease of a user releases the account. */
   public final class Lease implements AutoCloseable {
@@ -139,6 +144,20 @@ public final class Accounts {
     Shared shared = open.computeIfAbsent(user.id(), id -> new Shared(user, new Account(context, id, keys)));
     shared.leases++;
     return new Lease(shared);
+  }
+
+  /**
+   * Runs the blob collector for every user open on this node (each sweep is skipped when one ran
+   * recently on any node); a failure for one user is logged and the others go on.
+   */
+  public void collectGarbage() {
+    for (Shared shared : List.copyOf(open.values())) {
+      try {
+        shared.account.collectGarbage();
+      } catch (RuntimeException e) {
+        LOG.warn("blob sweep of user {} failed: {}", shared.user.id(), e.toString());
+      }
+    }
   }
 
   /** How many users have an open account on this node. */
