@@ -16,6 +16,7 @@ import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.Mailbox;
 import dev.tern.mailbox.MailboxException;
+import dev.tern.mailbox.MailboxId;
 import dev.tern.mailbox.MailboxList;
 import dev.tern.mailbox.MailboxName;
 import dev.tern.mailbox.MailboxView;
@@ -164,6 +165,7 @@ final class Commands {
       }
       case Command.Noop c -> {
         if (selection != null) {
+          account.mailboxes(); // learns a deletion of the selected mailbox
           selection.mailbox().sync();
         }
         reportChanges(true);
@@ -526,6 +528,12 @@ final class Commands {
     if (selection == null) {
       return;
     }
+    MailboxId selectedId = selection.mailbox().id();
+    if (account.mailboxesCached().mailboxes().values().stream().noneMatch(b -> b.id().equals(selectedId))) {
+      // Its messages are no longer referenced and will be collected; Dovecot answers the same way.
+      out.status(null, Status.BYE, null, "Selected mailbox was deleted, have to disconnect.");
+      throw new ImapSession.SessionEnded();
+    }
     for (MailboxView.Update update : selection.view.sync(mayExpunge)) {
       switch (update) {
         case MailboxView.Expunge e -> {
@@ -647,6 +655,7 @@ final class Commands {
           throw new ImapSession.SessionEnded();
         }
         if (selection != null) {
+          account.mailboxes(); // another node may have deleted the selected mailbox
           selection.mailbox().sync(); // other nodes' changes; this node's arrive as signals
         }
       } else if (next instanceof ImapFrame frame) {
