@@ -31,9 +31,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 
 /**
- * The IMAP issue's figures, on the embedded store in a temp directory, one JVM for server and
- * clients (the client side's heap is measured apart and subtracted):
- * heap per idle IDLE connection, APPEND rate of 20 kB messages, and the time of
+ * The IMAP issue's figures, on the embedded store in a temp directory: heap per idle IDLE
+ * connection (the clients run in a child JVM, so the heap measured is the server's), APPEND rate of 20 kB messages, and the time of
  * {@code UID FETCH 1:* (UID FLAGS ...)} over 10 000 messages.
  *
  * <pre>java -cp bench/target/benchmarks.jar dev.tern.bench.ImapFigures [connections] [messages] [fetch items]</pre>
@@ -79,23 +78,25 @@ public final class ImapFigures {
       }
     }
 
-    // Heap per idle IDLE connection.
+    // Heap per idle IDLE connection: the clients run in another JVM, so this heap is the server's.
     long before = usedAfterGc();
-    List<Client> idle = new ArrayList<>();
-    for (int i = 0; i < connections; i++) {
-      Client client = new Client(address);
-      client.command("a LOGIN alice hunter2");
-      client.command("b SELECT INBOX");
-      client.send("c IDLE\r\n");
-      client.readLine();
-      idle.add(client);
+    Process clients = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-cp", System.getProperty("java.class.path"), IdleClients.class.getName(),
+        address.getHostString(), Integer.toString(address.getPort()), Integer.toString(connections))
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    BufferedReader report = new BufferedReader(new InputStreamReader(clients.getInputStream(), StandardCharsets.UTF_8));
+    String ready = report.readLine();
+    if (ready == null || !ready.startsWith("ready ")) {
+      throw new IOException("IDLE clients failed: " + ready);
     }
     long after = usedAfterGc();
-    System.out.printf("%d IDLE connections on a %d-message INBOX: %.1f kB heap each (server and test client in one JVM)%n",
+    double openSeconds = Long.parseLong(ready.substring("ready ".length())) / 1e3;
+    System.out.printf("%d connections: LOGIN + SELECT + IDLE in %.1f s (%.0f connections/s)%n",
+        connections, openSeconds, connections / openSeconds);
+    System.out.printf("%d IDLE connections on a %d-message INBOX: %.1f kB server heap each (after GC)%n",
         connections, messages, (after - before) / 1024.0 / connections);
-    for (Client client : idle) {
-      client.close();
-    }
+    clients.getOutputStream().close();
+    clients.waitFor();
     server.close();
     fetches.close();
   }
@@ -117,7 +118,7 @@ public final class ImapFigures {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 
-  private static final class Client implements AutoCloseable {
+  static final class Client implements AutoCloseable {
     final Socket socket;
     final BufferedReader in;
     final OutputStream out;

@@ -4,6 +4,7 @@ import dev.tern.log.LogChange;
 import dev.tern.log.OpLog;
 import dev.tern.mailbox.UidIndexOp.Added;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -23,6 +24,7 @@ public final class Mailbox {
   private final MailboxId id;
   private final OpLog<UidIndex, UidIndexOp> log;
   private long recentClaimedUpTo;
+  private int[] sharedUids;
 
   Mailbox(MailboxId id, OpLog<UidIndex, UidIndexOp> log) {
     this.id = Objects.requireNonNull(id);
@@ -48,6 +50,20 @@ public final class Mailbox {
     long before = recentClaimedUpTo;
     recentClaimedUpTo = Math.max(recentClaimedUpTo, uid);
     return before;
+  }
+
+  /**
+   * An array holding the first {@code count} UIDs of {@code uids}, shared with every caller that
+   * passes the same UIDs: the connections' views of this mailbox hold one array between them while
+   * they are in step with it. Callers must never write into the result.
+   */
+  synchronized int[] shareUids(int[] uids, int count) {
+    int[] shared = sharedUids;
+    if (shared != null && shared.length == count && Arrays.equals(shared, 0, count, uids, 0, count)) {
+      return shared;
+    }
+    sharedUids = uids.length == count ? uids : Arrays.copyOf(uids, count);
+    return sharedUids;
   }
 
   /** Learns other nodes' changes. */

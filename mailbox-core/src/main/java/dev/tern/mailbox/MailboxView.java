@@ -12,8 +12,9 @@ import java.util.Objects;
  * protocol allows: new messages and flag changes at any command end, expunges only when the
  * caller may renumber (RFC 3501 §7.4.1: not during FETCH, STORE or SEARCH by sequence number).
  *
- * <p>Memory: an {@code int} per message and a few counters, never a copy of the mailbox.
- * Not thread-safe: a connection runs its commands one at a time.
+ * <p>Memory: a few counters and an {@code int} per message, in an array shared by every view in
+ * step with the mailbox (one per mailbox, not per connection), never a copy of the mailbox.
+ * Never writes into {@code uids}, which may be shared. Not thread-safe: a connection runs its commands one at a time.
  */
 public final class MailboxView {
 
@@ -47,10 +48,11 @@ public final class MailboxView {
     mailbox.read(state -> {
       uidValidity = state.uidValidity();
       highestModSeq = state.highestModSeq();
-      uids = new int[Math.max(8, state.size())];
+      int[] all = new int[state.size()];
       for (UidIndex.Entry entry : state.entries()) {
-        uids[count++] = (int) entry.uid();
+        all[count++] = (int) entry.uid();
       }
+      uids = mailbox.shareUids(all, count);
       return null;
     });
   }
@@ -147,7 +149,9 @@ public final class MailboxView {
       if (keptCount != before) {
         updates.add(new Exists(keptCount)); // new messages' flags come with the client's own FETCH
       }
-      uids = kept;
+      // In step with the mailbox (the usual case), the view shares one array with every other
+      // view in step; a view that holds back expunges keeps its own.
+      uids = expungesDeferred ? kept : mailbox.shareUids(kept, keptCount);
       count = keptCount;
       highestModSeq = Math.max(highestModSeq, state.highestModSeq());
       return updates;

@@ -1,6 +1,7 @@
 package dev.tern.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.tern.crypto.KeyBundle;
@@ -98,6 +99,35 @@ class MailboxViewTest {
     assertEquals(Flags.of("\\Seen"), changed.flags());
     assertEquals(List.of(), view.sync(true));
     assertEquals(1, other.sync(false).size());
+  }
+
+  @Test
+  void viewsInStepShareTheirUidsAndAViewHoldingBackExpungesIsNotDisturbedByOthers() {
+    MailboxView holding = new MailboxView(mailbox, 0);
+    MailboxView other = new MailboxView(mailbox, 0);
+    mailbox.expunge(List.of(ids.get(1)));
+    add();
+    holding.sync(false); // a FETCH by sequence number: the expunge must wait
+    assertEquals(List.of(new MailboxView.Expunge(2, 2), new MailboxView.Exists(5)), other.sync(true));
+    MailboxView fresh = new MailboxView(mailbox, 0);
+    assertEquals(List.of(1L, 3L, 4L, 5L, 7L), uids(other), "an expunge uses up a UID too (seed 001)");
+    assertEquals(uids(other), uids(fresh));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 7L), uids(holding), "the held-back view still numbers the expunged message");
+    assertEquals(List.of(new MailboxView.Expunge(2, 2)), holding.sync(true));
+    assertEquals(uids(other), uids(holding));
+
+    int[] uids = {1, 3, 4, 5, 6, 0, 0};
+    int[] shared = mailbox.shareUids(uids, 5);
+    assertSame(shared, mailbox.shareUids(new int[] {1, 3, 4, 5, 6}, 5), "one array for every view in step");
+    assertEquals(5, shared.length);
+  }
+
+  private static List<Long> uids(MailboxView view) {
+    List<Long> uids = new ArrayList<>();
+    for (int seq = 1; seq <= view.count(); seq++) {
+      uids.add(view.uidAt(seq));
+    }
+    return uids;
   }
 
   @Test
