@@ -2,12 +2,17 @@ package dev.tern.imap;
 
 import dev.tern.mailbox.MessageId;
 import dev.tern.mailbox.MessageStore;
+import dev.tern.mailbox.message.HeaderField;
+import dev.tern.mailbox.message.MessageSummary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.ZonedDateTime;
@@ -27,7 +32,8 @@ import org.apache.james.mime4j.stream.MimeConfig;
 
 /**
  * A message's text for SEARCH: the top-level header fields, unfolded with encoded words decoded
- * (at most {@value #MAX_HEADER_CHARS} characters kept), and the decoded text parts, streamed from
+ * (from the summary, or from the blob with at most {@value #MAX_HEADER_CHARS} characters kept
+ * when the summary left some out), and the decoded text parts, streamed from
  * the blob each time a body key needs them, so a large message is never held whole.
  */
 final class MessageText {
@@ -42,6 +48,35 @@ final class MessageText {
     this.store = store;
     this.id = id;
     this.headers = headers;
+  }
+
+  /**
+   * The text of a message, its header fields taken from the summary (no blob read) unless the
+   * summary had to leave some out.
+   */
+  static MessageText of(MessageStore store, MessageId id, MessageSummary summary) {
+    if (summary.headersTruncated()) {
+      return read(store, id);
+    }
+    List<String[]> headers = new ArrayList<>(summary.headers().size());
+    for (HeaderField field : summary.headers()) {
+      String unfolded = field.value().replace("\n", ""); // RFC 5322 §2.2.3: the blanks stay
+      headers.add(new String[] {field.name(), DecoderUtil.decodeEncodedWords(utf8IfValid(unfolded), DecodeMonitor.SILENT)});
+    }
+    return new MessageText(store, id, headers);
+  }
+
+  /** A byte string (one char per byte) read as UTF-8 when it is valid UTF-8 (RFC 6532), else as is. */
+  private static String utf8IfValid(String bytes) {
+    if (bytes.chars().allMatch(c -> c < 0x80)) {
+      return bytes;
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.getBytes(StandardCharsets.ISO_8859_1))).toString();
+    } catch (CharacterCodingException e) {
+      return bytes;
+    }
   }
 
   static MessageText read(MessageStore store, MessageId id) {

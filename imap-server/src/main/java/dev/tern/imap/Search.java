@@ -81,7 +81,7 @@ final class Search {
 
     MessageText text() {
       if (text == null) {
-        text = MessageText.read(store, entry.message());
+        text = MessageText.of(store, entry.message(), Structure.summary(meta()));
       }
       return text;
     }

@@ -8,6 +8,7 @@ import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.Mailbox;
 import dev.tern.mailbox.MailboxName;
 import dev.tern.mailbox.MessageId;
+import dev.tern.storage.MemoryObjectStore;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +93,38 @@ class SessionTest {
         List<String> noop = client.command("f", "NOOP");
         assertEquals("* 1 EXPUNGE", noop.get(0));
       }
+    }
+  }
+
+  @Test
+  void headerSearchesReadSummariesNotBlobsAndDecodeEncodedWordsAndUtf8() {
+    try (ImapClient client = server.connect()) {
+      client.login();
+      client.command("a", "CREATE Headers");
+      List<String> messages = List.of(
+          "Subject: =?UTF-8?B?R3LDvMOfZSBhdXMgS8O2bG4=?=\r\nFrom: Ann <ann@example.tld>\r\n\r\none\r\n",
+          "Subject: Grüße aus Köln, roh\r\nFrom: Bob <bob@example.tld>\r\n\r\ntwo\r\n",
+          "Subject: folded\r\n line\r\nFrom: Cy <cy@example.tld>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\n\r\nthree\r\n");
+      for (String message : messages) {
+        byte[] bytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        client.send("b APPEND Headers {" + bytes.length + "+}\r\n");
+        client.send(bytes);
+        client.send("\r\n");
+        assertTrue(last(client.until("b")).startsWith("b OK"));
+      }
+      client.command("c", "SELECT Headers");
+      MemoryObjectStore store = (MemoryObjectStore) server.store;
+      long getsBefore = store.requestCount(MemoryObjectStore.Request.GET);
+      byte[] koeln = "köln".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      client.send("d SEARCH CHARSET UTF-8 SUBJECT {" + koeln.length + "+}\r\n");
+      client.send(koeln);
+      client.send("\r\n");
+      List<String> found = client.until("d");
+      assertEquals("* SEARCH 1 2", found.get(0), found.toString());
+      assertEquals(List.of("* SEARCH 3", "e OK Search completed."),
+          client.command("e", "SEARCH SUBJECT \"folded line\" FROM cy SENTON 23-Nov-2026"));
+      assertEquals(2L * messages.size(), store.requestCount(MemoryObjectStore.Request.GET) - getsBefore,
+          "one summary read per message and search, no blob");
     }
   }
 }
