@@ -11,6 +11,7 @@ import dev.tern.imap.protocol.MailboxArg;
 import dev.tern.imap.protocol.ParseError;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.imap.protocol.StatusItem;
+import dev.tern.log.LogException;
 import dev.tern.mailbox.Account;
 import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.Flags;
@@ -22,6 +23,7 @@ import dev.tern.mailbox.MailboxName;
 import dev.tern.mailbox.MailboxView;
 import dev.tern.mailbox.MessageId;
 import dev.tern.mailbox.UidIndex;
+import dev.tern.storage.StorageException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +36,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The IMAP commands of one session and the session's state (RFC 3501 §3: not authenticated,
@@ -41,6 +45,8 @@ import java.util.function.Consumer;
  * {@link ImapFailure} or a mailbox exception, which {@link ImapSession} turns into responses.
  */
 final class Commands {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
 
   static final String SYSTEM_FLAGS = "\\Answered \\Flagged \\Deleted \\Seen \\Draft";
 
@@ -74,13 +80,26 @@ final class Commands {
       return selected.mailbox();
     }
 
-    /** Takes \Recent for messages no session on this node has seen yet (not in EXAMINE). */
+    /**
+     * Takes \Recent for messages no session has been told of yet. EXAMINE shows them as recent
+     * without taking the flag, which it must not cause to be lost (RFC 3501 §6.3.2), as Dovecot does.
+     */
     void claimRecent() {
       long last = view.lastUid();
-      if (readOnly || last == 0) {
+      if (last == 0) {
         return;
       }
-      long before = mailbox().claimRecent(last);
+      long before = mailbox().recentClaimedUpTo();
+      if (!readOnly) {
+        try {
+          before = mailbox().claimRecent(last);
+        } catch (StorageException | LogException e) {
+          // The claim is a write now, and may fail. Then this session cannot tell whether another
+          // was told first, and RFC 3501 §2.3.2 says to consider the messages recent; failing the
+          // command instead would leave the view ahead of the client (its EXISTS unsent).
+          LOG.warn("\\Recent claim in mailbox {} not written: {}", mailbox().id(), e.getMessage());
+        }
+      }
       for (int seq = view.count(); seq >= 1 && view.uidAt(seq) > before; seq--) {
         recent.add(view.uidAt(seq));
       }
@@ -485,7 +504,7 @@ final class Commands {
   void statusLine(String name, List<StatusItem> requested) {
     Account.Selected selected = account.select(mailboxName(name));
     long uidValidity = selected.uidValidity();
-    long claimed = selected.mailbox().claimRecent(0);
+    long claimed = selected.mailbox().recentClaimedUpTo(); // STATUS must not claim (RFC 3501 §6.3.10)
     Map<StatusItem, Long> values = selected.mailbox().read(state -> {
       Map<StatusItem, Long> result = new java.util.EnumMap<>(StatusItem.class);
       long unseen = 0;

@@ -59,7 +59,6 @@ import org.eclipse.angus.mail.imap.protocol.BODY;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
@@ -276,9 +275,6 @@ class AngusMailTest {
   }
 
   @Test
-  @Disabled("server bug: the \\Recent claim lives in memory with the account, so once alice's last connection"
-      + " closes (or the daemon restarts) the next SELECT reports the same message as * 1 RECENT again;"
-      + " Dovecot answers * 0 RECENT and FLAGS () (see the report of the real-client tests)")
   void recentStaysClaimedAfterEveryConnectionClosed() throws Exception {
     Store writer = connect();
     writer.getFolder("INBOX").appendMessages(new Message[] {plain("new", "n\r\n")});

@@ -8,8 +8,18 @@ import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.Mailbox;
 import dev.tern.mailbox.MailboxName;
 import dev.tern.mailbox.MessageId;
+import dev.tern.storage.ByteRange;
+import dev.tern.storage.ListPage;
+import dev.tern.storage.ListRequest;
 import dev.tern.storage.MemoryObjectStore;
+import dev.tern.storage.ObjectInfo;
+import dev.tern.storage.ObjectKey;
+import dev.tern.storage.ObjectStore;
+import dev.tern.storage.TransientStorageException;
+import java.io.InputStream;
+import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,6 +135,79 @@ class SessionTest {
           client.command("e", "SEARCH SUBJECT \"folded line\" FROM cy SENTON 23-Nov-2026"));
       assertEquals(2L * messages.size(), store.requestCount(MemoryObjectStore.Request.GET) - getsBefore,
           "one summary read per message and search, no blob");
+    }
+  }
+
+  @Test
+  void aRecentClaimThatCannotBeWrittenLeavesTheMessageRecent() {
+    FailingOpStore store = new FailingOpStore(new MemoryObjectStore());
+    try (TestServer flaky = new TestServer(store, ImapConfig.dev()); ImapClient client = flaky.connect()) {
+      client.login();
+      String message = "Subject: x\r\n\r\nx\r\n";
+      client.send("a APPEND INBOX {" + message.length() + "+}\r\n" + message + "\r\n");
+      assertTrue(last(client.until("a")).startsWith("a OK"));
+
+      store.failing = true;
+      List<String> select = client.command("b", "SELECT INBOX");
+      assertTrue(select.contains("* 1 RECENT"), select.toString());
+      assertTrue(last(select).startsWith("b OK [READ-WRITE]"), select.toString());
+      store.failing = false;
+      // Nothing was claimed, so the next session is told of it too, and claims it.
+      assertTrue(client.command("c", "SELECT INBOX").contains("* 1 RECENT"));
+      assertTrue(client.command("d", "SELECT INBOX").contains("* 0 RECENT"));
+    }
+  }
+
+  /** A store whose mailbox logs take no op while {@link #failing}: a \Recent claim cannot be written. */
+  private static final class FailingOpStore implements ObjectStore {
+    private final ObjectStore delegate;
+    volatile boolean failing;
+
+    FailingOpStore(ObjectStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void put(ObjectKey key, InputStream data, long length) {
+      if (failing && key.value().contains("/log/mbx-") && key.value().contains("/op/")) {
+        throw new TransientStorageException("put of " + key + " refused by the test", null);
+      }
+      delegate.put(key, data, length);
+    }
+
+    @Override
+    public InputStream get(ObjectKey key) {
+      return delegate.get(key);
+    }
+
+    @Override
+    public InputStream get(ObjectKey key, ByteRange range) {
+      return delegate.get(key, range);
+    }
+
+    @Override
+    public Optional<ObjectInfo> head(ObjectKey key) {
+      return delegate.head(key);
+    }
+
+    @Override
+    public ListPage list(ListRequest request) {
+      return delegate.list(request);
+    }
+
+    @Override
+    public void delete(ObjectKey key) {
+      delegate.delete(key);
+    }
+
+    @Override
+    public void deleteMany(Collection<ObjectKey> keys) {
+      delegate.deleteMany(keys);
+    }
+
+    @Override
+    public void close() {
+      delegate.close();
     }
   }
 }

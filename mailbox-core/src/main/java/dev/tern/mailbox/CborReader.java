@@ -30,8 +30,14 @@ final class CborReader {
   }
 
   static void checkVersion(String format, int formatVersion, int supported) throws IOException {
-    if (formatVersion != supported) {
-      throw new IOException(format + " format version " + formatVersion + " is not one this node reads (" + supported + ")");
+    checkVersion(format, formatVersion, supported, supported);
+  }
+
+  /** For a format read in every version from {@code oldest} to {@code newest}. */
+  static void checkVersion(String format, int formatVersion, int oldest, int newest) throws IOException {
+    if (formatVersion < oldest || formatVersion > newest) {
+      throw new IOException(format + " format version " + formatVersion + " is not one this node reads ("
+          + (oldest == newest ? oldest : oldest + " to " + newest) + ")");
     }
   }
 

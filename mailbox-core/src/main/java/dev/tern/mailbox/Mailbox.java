@@ -23,7 +23,6 @@ public final class Mailbox {
 
   private final MailboxId id;
   private final OpLog<UidIndex, UidIndexOp> log;
-  private long recentClaimedUpTo;
   private int[] sharedUids;
 
   Mailbox(MailboxId id, OpLog<UidIndex, UidIndexOp> log) {
@@ -42,14 +41,31 @@ public final class Mailbox {
 
   /**
    * Claims the \Recent flag of messages up to {@code uid} for one session (RFC 3501: a message is
-   * recent in exactly one session) and returns the UID up to which earlier sessions claimed it. Per
-   * node: sessions on different nodes may both see a message as recent, which the RFC allows when
-   * the server cannot tell.
+   * recent in exactly one session) and returns the UID up to which earlier sessions claimed it.
+   * The claim is a {@link UidIndexOp.RecentClaim} in the mailbox's log, so it outlives this node's
+   * sessions and the daemon; it is written only when it raises the claim. Sessions on this node
+   * claim one at a time (the log appends one op at a time, deciding on the state synced inside
+   * the append), so each message is recent in one of them; sessions on different nodes may both
+   * see a message as recent, which the RFC allows when the server cannot tell.
    */
-  public synchronized long claimRecent(long uid) {
-    long before = recentClaimedUpTo;
-    recentClaimedUpTo = Math.max(recentClaimedUpTo, uid);
-    return before;
+  public long claimRecent(long uid) {
+    // Claims only grow: when the state as last synced already covers uid, so does the store's, and
+    // there is nothing to write (a SELECT with no new mail costs no request here).
+    long known = recentClaimedUpTo();
+    if (uid <= known) {
+      return known;
+    }
+    long[] before = new long[1];
+    log.append(state -> {
+      before[0] = state.recentUpTo();
+      return uid > before[0] ? state.recentClaim(uid) : null;
+    });
+    return before[0];
+  }
+
+  /** The UID up to which sessions have claimed \Recent, as last synced (STATUS RECENT counts above it). */
+  public long recentClaimedUpTo() {
+    return log.read(UidIndex::recentUpTo);
   }
 
   /**

@@ -108,7 +108,8 @@ public final class MailboxView {
         return updates;
       }
       if (state.highestModSeq() == highestModSeq && !(expungesDeferred && mayExpunge)) {
-        return updates; // every op raises HIGHESTMODSEQ: nothing happened
+        // Every op raises HIGHESTMODSEQ but a \Recent claim, which changes nothing a view shows.
+        return updates;
       }
       boolean flagsMayHaveChanged = state.highestModSeq() > highestModSeq;
       expungesDeferred = false;

@@ -7,6 +7,7 @@ import dev.tern.mailbox.UidIndexOp.FlagDel;
 import dev.tern.mailbox.UidIndexOp.FlagSet;
 import dev.tern.mailbox.UidIndexOp.MailAdd;
 import dev.tern.mailbox.UidIndexOp.MailDel;
+import dev.tern.mailbox.UidIndexOp.RecentClaim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -36,6 +37,18 @@ import java.util.function.UnaryOperator;
  * has already seen. Stored as a per-message stamp (causal ops up to its last touching op) plus one
  * counter of concurrent ops: modseq = stamp + concurrent, in O(1) per op.
  *
+ * <p><b>\Recent.</b> A {@link RecentClaim} raises {@code recentUpTo}, the UID up to which sessions
+ * have been told about {@code \Recent}, to the claim's UID if that is higher: a maximum, so claims
+ * applied in any order, or twice, end the same. A claim stays outside everything above: it does
+ * not advance {@code s}, change UIDVALIDITY or count in {@code |O|} (so not in any writer's
+ * {@code seen} either, and never as concurrent). A log thus folds to exactly the index its other
+ * ops give, plus {@code recentUpTo}, and the proof and the mod-sequence rule hold as they are.
+ * Counting claims would cost clients: every first SELECT after new mail would raise HIGHESTMODSEQ
+ * with nothing for CONDSTORE to report ({@code \Recent} is not a flag it reports), and a claim
+ * concurrent with another op would raise every message's modseq. A claim names a UID, so after a
+ * UIDVALIDITY change it may cover a message that took a lower UID than the claimer saw; that
+ * message is then recent nowhere, which only such a renumbering race can cause.
+ *
  * <p><b>Memory.</b> Messages live in parallel arrays in UID order (UIDs only grow), with an
  * open-addressing table from message id to slot; flag sets are interned. Expunged slots stay as
  * holes until enough pile up, then the arrays are compacted and the expunged UIDs merged into
@@ -53,6 +66,7 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
   private long sequence = 1;
   private long opCount;
   private long concurrentOps;
+  private long recentUpTo;
 
   private int size;
   private int live;
@@ -88,6 +102,7 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
     sequence = other.sequence;
     opCount = other.opCount;
     concurrentOps = other.concurrentOps;
+    recentUpTo = other.recentUpTo;
     size = other.size;
     live = other.live;
     int capacity = Math.max(MIN_CAPACITY, size);
@@ -116,13 +131,21 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
     return sequence;
   }
 
-  /** How many ops this state has applied: what a writer records as {@code seen}. */
+  /**
+   * How many ops this state has applied, {@link RecentClaim}s aside: what a writer records as
+   * {@code seen}.
+   */
   public long opCount() {
     return opCount;
   }
 
   public long highestModSeq() {
     return opCount;
+  }
+
+  /** The UID up to which sessions have been told about {@code \Recent}; 0 before any claim. */
+  public long recentUpTo() {
+    return recentUpTo;
   }
 
   /** How many messages the mailbox holds. */
@@ -213,16 +236,19 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
   }
 
   /** An index with these counters and no message yet; fill it with {@link #restoreMessage} in UID order. */
-  static UidIndex restore(long uidValidity, long uidNext, long sequence, long opCount, long concurrentOps) {
+  static UidIndex restore(long uidValidity, long uidNext, long sequence, long opCount, long concurrentOps,
+      long recentUpTo) {
     UidIndex index = new UidIndex(uidValidity);
-    if (uidNext < 1 || sequence < uidNext || opCount < 0 || concurrentOps < 0 || concurrentOps > opCount) {
+    if (uidNext < 1 || sequence < uidNext || opCount < 0 || concurrentOps < 0 || concurrentOps > opCount
+        || recentUpTo < 0 || recentUpTo > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("inconsistent index counters: uidnext=" + uidNext + " s=" + sequence
-          + " ops=" + opCount + " concurrent=" + concurrentOps);
+          + " ops=" + opCount + " concurrent=" + concurrentOps + " recent<=" + recentUpTo);
     }
     index.uidNext = uidNext;
     index.sequence = sequence;
     index.opCount = opCount;
     index.concurrentOps = concurrentOps;
+    index.recentUpTo = recentUpTo;
     return index;
   }
 
@@ -267,26 +293,24 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
     return new FlagSet(messages, replacement, opCount);
   }
 
+  public RecentClaim recentClaim(long upTo) {
+    return new RecentClaim(upTo, opCount);
+  }
+
   // ---- applying ----
 
   @Override
   public UidIndex apply(UidIndexOp op) {
-    // A writer's own ops all sorted after what it had seen (hybrid clock), so seen <= position;
-    // anything else is treated as concurrent, the safe side for mod-sequences.
-    boolean causal = op.seen() == opCount;
-    opCount++;
-    if (!causal) {
-      concurrentOps++;
-    }
-    long stamp = opCount - concurrentOps; // causal ops up to and including this one
     switch (op) {
       case MailAdd add -> {
+        long stamp = count(add);
         long hint = add.uidHint();
         for (Added added : add.messages()) {
           add(added, hint++, stamp);
         }
       }
       case MailDel del -> {
+        long stamp = count(del);
         for (MessageId message : del.messages()) {
           int slot = find(message.high(), message.low());
           if (slot >= 0) {
@@ -296,11 +320,25 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
         }
         compactIfWorthIt();
       }
-      case FlagAdd flagAdd -> updateFlags(flagAdd.messages(), stamp, f -> f.plus(flagAdd.flags()));
-      case FlagDel flagDel -> updateFlags(flagDel.messages(), stamp, f -> f.minus(flagDel.flags()));
-      case FlagSet flagSet -> updateFlags(flagSet.messages(), stamp, f -> flagSet.flags());
+      case FlagAdd flagAdd -> updateFlags(flagAdd.messages(), count(flagAdd), f -> f.plus(flagAdd.flags()));
+      case FlagDel flagDel -> updateFlags(flagDel.messages(), count(flagDel), f -> f.minus(flagDel.flags()));
+      case FlagSet flagSet -> updateFlags(flagSet.messages(), count(flagSet), f -> flagSet.flags());
+      // Not counted: no op count, no modseq, no sequence (see the class comment).
+      case RecentClaim claim -> recentUpTo = Math.max(recentUpTo, claim.upTo());
     }
     return this;
+  }
+
+  /** Counts an op for mod-sequences; returns its stamp, the causal ops up to and including it. */
+  private long count(UidIndexOp op) {
+    // A writer's own ops all sorted after what it had seen (hybrid clock), so seen <= position;
+    // anything else is treated as concurrent, the safe side for mod-sequences.
+    boolean causal = op.seen() == opCount;
+    opCount++;
+    if (!causal) {
+      concurrentOps++;
+    }
+    return opCount - concurrentOps;
   }
 
   @Override
@@ -459,7 +497,8 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
       return false;
     }
     if (uidValidity != other.uidValidity || uidNext != other.uidNext || sequence != other.sequence
-        || opCount != other.opCount || concurrentOps != other.concurrentOps || live != other.live) {
+        || opCount != other.opCount || concurrentOps != other.concurrentOps || recentUpTo != other.recentUpTo
+        || live != other.live) {
       return false;
     }
     Iterator<Entry> mine = entries().iterator();
@@ -474,12 +513,12 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
 
   @Override
   public int hashCode() {
-    return Objects.hash(uidValidity, uidNext, sequence, opCount, live);
+    return Objects.hash(uidValidity, uidNext, sequence, opCount, recentUpTo, live);
   }
 
   @Override
   public String toString() {
     return "UidIndex[uidvalidity=" + uidValidity + ", uidnext=" + uidNext + ", s=" + sequence + ", messages=" + live
-        + ", highestmodseq=" + highestModSeq() + "]";
+        + ", highestmodseq=" + highestModSeq() + ", recent<=" + recentUpTo + "]";
   }
 }

@@ -10,6 +10,7 @@ import dev.tern.mailbox.UidIndexOp.FlagDel;
 import dev.tern.mailbox.UidIndexOp.FlagSet;
 import dev.tern.mailbox.UidIndexOp.MailAdd;
 import dev.tern.mailbox.UidIndexOp.MailDel;
+import dev.tern.mailbox.UidIndexOp.RecentClaim;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,28 +23,37 @@ import java.util.Map;
  * The UID index's ops and checkpoints as CBOR (Jackson's streaming API: no object tree, so a
  * 100 000-message checkpoint is written and read one message at a time).
  *
- * <p>Format version 1, positional arrays so field names cost nothing:
+ * <p>Format version 2, positional arrays so field names cost nothing:
  * <pre>
  * op         [kind, seen, ...]
  *   MailAdd  [0, seen, uidHint, [[idHigh, idLow, [flag...]], ...]]
  *   MailDel  [1, seen, [idHigh, idLow, idHigh, idLow, ...]]
  *   FlagAdd  [2, seen, [flag...], [idHigh, idLow, ...]]   FlagDel 3, FlagSet 4: same shape
+ *   RecentClaim [5, seen, upTo]                            since version 2
  * state      [uidValidity, uidNext, s, opCount, concurrentOps,
+ *             recentUpTo,                                  since version 2
  *             [[flag...], ...],                          distinct flag sets, referred to by index
  *             [uid, idHigh, idLow, flagSet, stamp, ...],   live messages in UID order
  *             [first, last, stamp, ...]]                   expunged UID ranges
  * </pre>
- * A reader rejects anything else with an {@link IOException}; the log reports the object as
- * unreadable rather than guessing.
+ * Version 1 is version 2 without {@code RecentClaim} and without {@code recentUpTo}; it is still
+ * read (as {@code recentUpTo} 0, no claim yet), so stores written before \Recent was kept in the
+ * log keep working. A reader rejects anything else with an {@link IOException}; the log reports
+ * the object as unreadable rather than guessing.
  */
 public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
 
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  /** The oldest version still read. */
+  static final int OLDEST_VERSION = 1;
+  /** The first version with {@link RecentClaim} and {@code recentUpTo}. */
+  private static final int RECENT_SINCE = 2;
   private static final int MAIL_ADD = 0;
   private static final int MAIL_DEL = 1;
   private static final int FLAG_ADD = 2;
   private static final int FLAG_DEL = 3;
   private static final int FLAG_SET = 4;
+  private static final int RECENT_CLAIM = 5;
 
   @Override
   public int formatVersion() {
@@ -77,6 +87,10 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
         case FlagAdd flagAdd -> flagOp(gen, FLAG_ADD, flagAdd.seen(), flagAdd.flags(), flagAdd.messages());
         case FlagDel flagDel -> flagOp(gen, FLAG_DEL, flagDel.seen(), flagDel.flags(), flagDel.messages());
         case FlagSet flagSet -> flagOp(gen, FLAG_SET, flagSet.seen(), flagSet.flags(), flagSet.messages());
+        case RecentClaim claim -> {
+          header(gen, RECENT_CLAIM, claim.seen());
+          gen.writeNumber(claim.upTo());
+        }
       }
       gen.writeEndArray();
     }
@@ -84,7 +98,7 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
 
   @Override
   public UidIndexOp readOp(int formatVersion, InputStream in) throws IOException {
-    CborReader.checkVersion("UID index", formatVersion, VERSION);
+    CborReader.checkVersion("UID index", formatVersion, OLDEST_VERSION, VERSION);
     try (JsonParser parser = CborReader.FACTORY.createParser(in)) {
       CborReader r = new CborReader(parser);
       r.startArray();
@@ -115,6 +129,12 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
         case FLAG_SET -> {
           Flags flags = r.flags();
           yield new FlagSet(r.ids(), flags, seen);
+        }
+        case RECENT_CLAIM -> {
+          if (formatVersion < RECENT_SINCE) {
+            throw new IOException("UID index op kind " + kind + " in format version " + formatVersion);
+          }
+          yield new RecentClaim(r.number(), seen);
         }
         default -> throw new IOException("unknown UID index op kind " + kind);
       };
@@ -164,6 +184,7 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
       gen.writeNumber(index.internalSequence());
       gen.writeNumber(index.opCount());
       gen.writeNumber(index.concurrentOps());
+      gen.writeNumber(index.recentUpTo());
 
       Map<Flags, Integer> flagSets = new HashMap<>();
       List<Flags> ordered = new ArrayList<>();
@@ -202,11 +223,17 @@ public final class UidIndexCodec implements LogCodec<UidIndex, UidIndexOp> {
 
   @Override
   public UidIndex readState(int formatVersion, InputStream in) throws IOException {
-    CborReader.checkVersion("UID index", formatVersion, VERSION);
+    CborReader.checkVersion("UID index", formatVersion, OLDEST_VERSION, VERSION);
     try (JsonParser parser = CborReader.FACTORY.createParser(in)) {
       CborReader r = new CborReader(parser);
       r.startArray();
-      UidIndex index = UidIndex.restore(r.number(), r.number(), r.number(), r.number(), r.number());
+      long uidValidity = r.number();
+      long uidNext = r.number();
+      long sequence = r.number();
+      long opCount = r.number();
+      long concurrentOps = r.number();
+      long recentUpTo = formatVersion >= RECENT_SINCE ? r.number() : 0; // before: no claim was ever kept
+      UidIndex index = UidIndex.restore(uidValidity, uidNext, sequence, opCount, concurrentOps, recentUpTo);
       List<Flags> flagSets = new ArrayList<>();
       r.startArray();
       while (r.nextIsNotEnd()) {

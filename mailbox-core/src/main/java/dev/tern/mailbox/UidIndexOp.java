@@ -76,4 +76,19 @@ public sealed interface UidIndexOp {
       Objects.requireNonNull(flags);
     }
   }
+
+  /**
+   * Sessions have been told about {@code \Recent} for the UIDs up to {@code upTo} (RFC 3501
+   * §2.3.2: a message is recent in the first session told of it, and only there). Kept in the log
+   * so that the claim outlives the node's sessions, like Dovecot's "first recent UID" in its index
+   * header. It changes no message, no UID and no mod-sequence (see {@link UidIndex}); its
+   * {@code seen} is recorded like any op's, though replay has no use for it.
+   */
+  record RecentClaim(long upTo, long seen) implements UidIndexOp {
+    public RecentClaim {
+      if (upTo < 1 || upTo > 0xFFFF_FFFFL) {
+        throw new IllegalArgumentException("a claim must name a UID in 1..2^32-1: " + upTo);
+      }
+    }
+  }
 }

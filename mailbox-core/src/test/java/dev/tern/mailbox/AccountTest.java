@@ -19,10 +19,16 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AccountTest {
@@ -148,6 +154,63 @@ class AccountTest {
     MemoryObjectStore.RequestCounts before = store.requestCounts();
     box.storeFlags(List.of(m), Mailbox.FlagChange.ADD, Flags.of("\\Seen"));
     assertEquals(0, store.requestCounts().since(before).puts());
+  }
+
+  @Test
+  void aRecentClaimOutlivesTheAccountThatMadeIt() {
+    Account account = node();
+    account.ensureDefaults();
+    Mailbox inbox = account.select(MailboxName.INBOX).mailbox();
+    Mailbox.Placed placed = inbox.add(List.of(new Added(MessageId.random(random), Flags.NONE),
+        new Added(MessageId.random(random), Flags.of("\\Seen"))));
+    long last = placed.uids().get(1);
+    long highestModSeq = inbox.read(UidIndex::highestModSeq);
+    assertEquals(0, inbox.claimRecent(last), "the first session is told of both");
+    assertEquals(last, inbox.claimRecent(last), "a second session on the node of neither");
+    assertEquals(highestModSeq, inbox.read(UidIndex::highestModSeq), "\\Recent is no mod-sequence change");
+
+    // The node drops the account (its last connection closed, or a restart): a new one on the
+    // same store and keys reads the claim back from the log.
+    Account again = node();
+    Mailbox reopened = again.select(MailboxName.INBOX).mailbox();
+    assertEquals(last, reopened.recentClaimedUpTo());
+    MemoryObjectStore.RequestCounts before = store.requestCounts();
+    assertEquals(last, reopened.claimRecent(last));
+    assertEquals(0, store.requestCounts().since(before).total(), "a claim that raises nothing costs no request");
+
+    // New mail is recent to the next session only, whichever account instance it is on.
+    long newer = reopened.add(List.of(new Added(MessageId.random(random), Flags.NONE))).uids().get(0);
+    assertEquals(last, reopened.claimRecent(newer));
+    inbox.sync();
+    assertEquals(newer, inbox.claimRecent(newer));
+    assertEquals(newer, node().select(MailboxName.INBOX).mailbox().recentClaimedUpTo());
+  }
+
+  @Test
+  void sessionsClaimingAtOnceOnOneNodeAreToldOfEachMessageOnce() throws Exception {
+    Account account = node();
+    account.create(name("Box"), Set.of());
+    Mailbox box = account.select(name("Box")).mailbox();
+    long last = box.add(List.of(new Added(MessageId.random(random), Flags.NONE))).uids().get(0);
+    int sessions = 8;
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Long>> claims = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(sessions)) {
+      for (int i = 0; i < sessions; i++) {
+        claims.add(pool.submit(() -> {
+          start.await();
+          return box.claimRecent(last);
+        }));
+      }
+      start.countDown();
+      List<Long> before = new ArrayList<>();
+      for (Future<Long> claim : claims) {
+        before.add(claim.get(30, TimeUnit.SECONDS));
+      }
+      assertEquals(1, before.stream().filter(b -> b == 0).count(), "claims seen: " + before);
+      assertEquals(sessions - 1, before.stream().filter(b -> b == last).count(), "claims seen: " + before);
+    }
+    assertEquals(last, box.recentClaimedUpTo());
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import net.jqwik.api.ForAll;
@@ -35,7 +36,9 @@ class UidIndexCodecTest {
         new UidIndexOp.MailDel(List.of(extreme, other), 0),
         new UidIndexOp.FlagAdd(List.of(other), flags, Long.MAX_VALUE),
         new UidIndexOp.FlagDel(List.of(extreme), Flags.of("\\Deleted"), 3),
-        new UidIndexOp.FlagSet(List.of(), Flags.NONE, 9));
+        new UidIndexOp.FlagSet(List.of(), Flags.NONE, 9),
+        new UidIndexOp.RecentClaim(0xFFFF_FFFFL, 12),
+        new UidIndexOp.RecentClaim(1, 0));
     for (UidIndexOp op : ops) {
       assertEquals(op, codec.opRoundTrip(op));
     }
@@ -55,9 +58,11 @@ class UidIndexCodecTest {
     index.apply(index.mailDel(List.of(ids.get(250), ids.get(252))));
     // An op that had not seen the last two: concurrent, so every modseq moves.
     index.apply(new UidIndexOp.FlagSet(List.of(ids.get(260)), Flags.of("$Junk"), index.opCount() - 2));
+    index.apply(index.recentClaim(index.uidOf(ids.get(280))));
 
     UidIndex restored = codec.stateRoundTrip(index);
     assertEquals(index, restored);
+    assertEquals(index.uidOf(ids.get(280)), restored.recentUpTo());
     assertEquals(index.uidValidity(), restored.uidValidity());
     assertEquals(index.highestModSeq(), restored.highestModSeq());
     assertEquals(index.modSeqOf(ids.get(260)), restored.modSeqOf(ids.get(260)));
@@ -101,9 +106,61 @@ class UidIndexCodecTest {
   @Test
   void anUnknownFormatVersionIsRefused() {
     byte[] bytes = codec.stateBytes(new UidIndex(1));
-    assertThrows(IOException.class, () -> codec.codec.readState(2, new ByteArrayInputStream(bytes)));
+    int next = UidIndexCodec.VERSION + 1;
+    assertThrows(IOException.class, () -> codec.codec.readState(next, new ByteArrayInputStream(bytes)));
+    assertThrows(IOException.class, () -> codec.codec.readState(0, new ByteArrayInputStream(bytes)));
     byte[] op = codec.opBytes(new UidIndexOp.MailDel(List.of(id()), 0));
     assertThrows(IOException.class, () -> codec.codec.readOp(0, new ByteArrayInputStream(op)));
+    assertThrows(IOException.class, () -> codec.codec.readOp(next, new ByteArrayInputStream(op)));
+  }
+
+  // Written by the version-1 codec (before RecentClaim) from this history: UIDVALIDITY 42; add
+  // message (1,2) with \Seen, add (3,4), add (5,6), expunge (3,4). As CBOR (arrays of unknown
+  // length): [42, 4, 5, 4, 0, [["\Seen"], []], [1, 1, 2, 0, 1,  3, 5, 6, 1, 3], [2, 2, 4]], that is
+  // uidValidity, uidNext, s, opCount, concurrentOps, flag sets, messages, expunged ranges.
+  private static final String VERSION_1_CHECKPOINT =
+      "9f182a040504009f9f655c5365656eff9fffff9f01010200010305060103ff9f020204ffff";
+  // The version-1 FlagAdd of \Flagged on (5,6) made from that state: [2, 4, ["\Flagged"], [5, 6]].
+  private static final String VERSION_1_FLAG_ADD = "9f02049f685c466c6167676564ff9f0506ffff";
+
+  @Test
+  void aVersionOneCheckpointAndOpStillReadWithNoClaimYet() throws IOException {
+    MessageId first = new MessageId(1, 2);
+    MessageId expunged = new MessageId(3, 4);
+    MessageId third = new MessageId(5, 6);
+    UidIndex replayed = new UidIndex(42);
+    replayed.apply(replayed.mailAdd(List.of(new Added(first, Flags.of("\\Seen")))));
+    replayed.apply(replayed.mailAdd(List.of(new Added(expunged, Flags.NONE))));
+    replayed.apply(replayed.mailAdd(List.of(new Added(third, Flags.NONE))));
+    replayed.apply(replayed.mailDel(List.of(expunged)));
+
+    UidIndex restored = codec.codec.readState(1, new ByteArrayInputStream(HexFormat.of().parseHex(VERSION_1_CHECKPOINT)));
+    assertEquals(replayed, restored);
+    assertEquals(0, restored.recentUpTo());
+    assertEquals(3, restored.uidOf(third));
+    assertEquals(ranges(replayed.vanishedSince(0)), ranges(restored.vanishedSince(0)));
+
+    UidIndexOp op = codec.codec.readOp(1, new ByteArrayInputStream(HexFormat.of().parseHex(VERSION_1_FLAG_ADD)));
+    assertEquals(replayed.flagAdd(List.of(third), Flags.of("\\Flagged")), op);
+
+    // A store written by version 1 carries on: its ops, then a claim, checkpointed in the new version.
+    for (UidIndex state : List.of(replayed, restored)) {
+      state.apply(op);
+      state.apply(state.recentClaim(3));
+    }
+    assertEquals(replayed, restored);
+    assertEquals(3, restored.recentUpTo());
+    assertEquals(restored, codec.stateRoundTrip(restored));
+  }
+
+  @Test
+  void versionOneHasNoRecentClaimAndNoRecentField() {
+    byte[] claim = codec.opBytes(new UidIndexOp.RecentClaim(3, 0));
+    assertThrows(IOException.class, () -> codec.codec.readOp(1, new ByteArrayInputStream(claim)));
+    UidIndex index = new UidIndex(1);
+    index.apply(index.recentClaim(7));
+    byte[] state = codec.stateBytes(index);
+    assertThrows(IOException.class, () -> codec.codec.readState(1, new ByteArrayInputStream(state)));
   }
 
   @Test
@@ -111,30 +168,42 @@ class UidIndexCodecTest {
     UidIndex index = new UidIndex(3);
     index.apply(index.mailAdd(List.of(new Added(id(), Flags.of("\\Seen")), new Added(id(), Flags.NONE))));
     index.apply(index.mailDel(List.of(index.entries().iterator().next().message())));
+    index.apply(index.recentClaim(2));
+    int version = UidIndexCodec.VERSION;
     byte[] state = codec.stateBytes(index);
     for (int length = 0; length < state.length; length++) {
       byte[] cut = Arrays.copyOf(state, length);
+      expectCleanRejection(() -> codec.codec.readState(version, new ByteArrayInputStream(cut)));
+    }
+    byte[] old = HexFormat.of().parseHex(VERSION_1_CHECKPOINT);
+    for (int length = 0; length < old.length; length++) {
+      byte[] cut = Arrays.copyOf(old, length);
       expectCleanRejection(() -> codec.codec.readState(1, new ByteArrayInputStream(cut)));
     }
-    byte[] op = codec.opBytes(new UidIndexOp.FlagAdd(List.of(id(), id()), Flags.of("\\Seen"), 4));
-    for (int length = 0; length < op.length; length++) {
-      byte[] cut = Arrays.copyOf(op, length);
-      expectCleanRejection(() -> codec.codec.readOp(1, new ByteArrayInputStream(cut)));
+    for (UidIndexOp op : List.of(new UidIndexOp.FlagAdd(List.of(id(), id()), Flags.of("\\Seen"), 4),
+        new UidIndexOp.RecentClaim(70_000, 4))) {
+      byte[] bytes = codec.opBytes(op);
+      for (int length = 0; length < bytes.length; length++) {
+        byte[] cut = Arrays.copyOf(bytes, length);
+        expectCleanRejection(() -> codec.codec.readOp(version, new ByteArrayInputStream(cut)));
+      }
     }
   }
 
   /** Garbage must fail with the two exceptions the log turns into "unreadable object", or decode. */
   @Property(tries = 2000)
   void garbageNeverEscapesAsAnUnexpectedException(@ForAll byte[] garbage) {
-    try {
-      codec.codec.readOp(1, new ByteArrayInputStream(garbage));
-    } catch (IOException | IllegalArgumentException expected) {
-      // rejected cleanly
-    }
-    try {
-      codec.codec.readState(1, new ByteArrayInputStream(garbage));
-    } catch (IOException | IllegalArgumentException expected) {
-      // rejected cleanly
+    for (int version = UidIndexCodec.OLDEST_VERSION; version <= UidIndexCodec.VERSION; version++) {
+      try {
+        codec.codec.readOp(version, new ByteArrayInputStream(garbage));
+      } catch (IOException | IllegalArgumentException expected) {
+        // rejected cleanly
+      }
+      try {
+        codec.codec.readState(version, new ByteArrayInputStream(garbage));
+      } catch (IOException | IllegalArgumentException expected) {
+        // rejected cleanly
+      }
     }
   }
 

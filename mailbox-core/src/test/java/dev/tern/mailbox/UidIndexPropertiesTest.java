@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tern.log.HybridClock;
 import dev.tern.log.Timestamp;
 import dev.tern.mailbox.UidIndexOp.Added;
+import dev.tern.mailbox.UidIndexOp.RecentClaim;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -19,12 +22,15 @@ import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
 
 /**
  * The IMAP UID proof and the CONDSTORE rule, checked on random concurrent histories: 2 to 5
  * writers each make ops from the state they have seen, learn each other's ops in random orders
  * and at random times (always with the causal past of what they learn, as the proof assumes), and
- * every state any of them ever reached is compared with every later one.
+ * every state any of them ever reached is compared with every later one. Writers also claim
+ * {@code \Recent}, which must leave all of that alone.
  */
 class UidIndexPropertiesTest {
 
@@ -53,6 +59,21 @@ class UidIndexPropertiesTest {
     // Replaying from scratch gives what the incremental, rewinding replicas hold.
     assertEquals(first, replay(simulation.writers.get(0).known));
 
+    // 6. \Recent claims converge to the highest one, and change nothing else: the same history
+    // without its claims replays to the same index, mod-sequences and HIGHESTMODSEQ included.
+    TreeMap<Timestamp, UidIndexOp> withoutClaims = new TreeMap<>(simulation.writers.get(0).known);
+    withoutClaims.values().removeIf(op -> op instanceof RecentClaim);
+    long highestClaim = simulation.writers.get(0).known.values().stream()
+        .mapToLong(op -> op instanceof RecentClaim claim ? claim.upTo() : 0).max().orElse(0);
+    assertEquals(highestClaim, first.recentUpTo());
+    UidIndex unclaimed = replay(withoutClaims);
+    assertEquals(0, unclaimed.recentUpTo());
+    if (highestClaim > 0) {
+      unclaimed.apply(new RecentClaim(highestClaim, 0));
+    }
+    assertEquals(first, unclaimed);
+    assertEquals(entries(first), entries(unclaimed));
+
     // 5. A checkpoint written through the real codec after any prefix, plus the tail replayed
     // (every op through the codec too), equals the full replay.
     List<UidIndexOp> ops = List.copyOf(simulation.writers.get(0).known.values());
@@ -79,6 +100,50 @@ class UidIndexPropertiesTest {
     }
   }
 
+  /** Claims in any order, each applied once or more, leave the highest; nothing else moves. */
+  @Property(tries = 300)
+  void recentUpToIsTheHighestClaimWhateverTheOrder(
+      @ForAll @Size(max = 20) List<@LongRange(min = 1, max = 0xFFFF_FFFFL) Long> claims,
+      @ForAll long seed) {
+    SplittableRandom random = new SplittableRandom(seed);
+    UidIndex index = new UidIndex(7);
+    List<MessageId> messages = List.of(MessageId.random(random), MessageId.random(random));
+    index.apply(index.mailAdd(List.of(new Added(messages.get(0), Flags.NONE), new Added(messages.get(1), Flags.NONE))));
+    index.apply(index.flagAdd(messages.subList(1, 2), Flags.of("\\Seen")));
+    UidIndex before = index.copy();
+
+    List<RecentClaim> ops = new ArrayList<>();
+    for (long upTo : claims) {
+      // Writers made them from states that had seen anything from nothing to everything.
+      RecentClaim claim = new RecentClaim(upTo, random.nextLong(index.opCount() + 1));
+      ops.add(claim);
+      if (random.nextBoolean()) {
+        ops.add(claim); // the same op again: idempotent
+      }
+    }
+    Collections.shuffle(ops, new Random(seed));
+    ops.forEach(index::apply);
+
+    long highest = claims.stream().mapToLong(Long::longValue).max().orElse(0);
+    assertEquals(highest, index.recentUpTo());
+    assertEquals(before.opCount(), index.opCount());
+    assertEquals(before.highestModSeq(), index.highestModSeq());
+    assertEquals(before.uidValidity(), index.uidValidity());
+    assertEquals(before.internalSequence(), index.internalSequence());
+    assertEquals(entries(before), entries(index));
+    // A later op is causal exactly as if the claims were not there.
+    index.apply(index.flagAdd(messages.subList(0, 1), Flags.of("\\Flagged")));
+    before.apply(before.flagAdd(messages.subList(0, 1), Flags.of("\\Flagged")));
+    assertEquals(entries(before), entries(index));
+    assertEquals(before.highestModSeq(), index.highestModSeq());
+  }
+
+  private static List<UidIndex.Entry> entries(UidIndex index) {
+    List<UidIndex.Entry> entries = new ArrayList<>();
+    index.entries().forEach(entries::add);
+    return entries;
+  }
+
   private static final CodecRoundTrip CODEC = new CodecRoundTrip();
 
   private static List<List<Long>> ranges(List<long[]> ranges) {
@@ -90,6 +155,8 @@ class UidIndexPropertiesTest {
     assertTrue(later.uidValidity >= o.uidValidity, "UIDVALIDITY went down");
     // HIGHESTMODSEQ never decreases.
     assertTrue(later.highestModSeq >= o.highestModSeq, "HIGHESTMODSEQ went down");
+    // Nor does the \Recent claim: it is a maximum over a growing set of claims.
+    assertTrue(later.index.recentUpTo() >= o.index.recentUpTo(), "\\Recent claim went down");
     // Theorem 2: one UID naming two different messages implies a higher UIDVALIDITY.
     for (Map.Entry<Long, MessageId> entry : o.byUid.entrySet()) {
       MessageId now = later.byUid.get(entry.getKey());
@@ -229,7 +296,7 @@ class UidIndexPropertiesTest {
     private UidIndexOp makeOp(UidIndex state) {
       List<MessageId> present = new ArrayList<>();
       state.entries().forEach(e -> present.add(e.message()));
-      int kind = random.nextInt(10);
+      int kind = random.nextInt(11);
       if (kind < 4 || present.isEmpty()) {
         List<Added> added = new ArrayList<>();
         Set<MessageId> chosen = new HashSet<>();
@@ -255,7 +322,10 @@ class UidIndexPropertiesTest {
         case 4, 5 -> state.mailDel(targets);
         case 6, 7 -> state.flagAdd(targets, randomFlags());
         case 8 -> state.flagDel(targets, randomFlags());
-        default -> state.flagSet(targets, randomFlags());
+        case 9 -> state.flagSet(targets, randomFlags());
+        // A session told of \Recent up to a UID it knows (not always the last: a view may lag),
+        // written even when another writer's claim is higher, as concurrent claims are.
+        default -> state.recentClaim(state.uidOf(targets.get(0)));
       };
     }
 
