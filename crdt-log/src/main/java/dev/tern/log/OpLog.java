@@ -6,6 +6,7 @@ import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectNotFoundException;
 import dev.tern.storage.ObjectStore;
 import io.micrometer.core.instrument.Counter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -63,6 +64,7 @@ public final class OpLog<S extends LogState<S, O>, O> {
   private final Supplier<S> empty;
   private final List<Consumer<LogChange>> listeners = new CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
+  private volatile long lastSyncStarted = Long.MIN_VALUE; // wall-clock millis
   private final Counter lateOps;
   private final Counter unreadable;
   private final Counter checkpointsWritten;
@@ -136,6 +138,30 @@ public final class OpLog<S extends LogState<S, O>, O> {
     LogChange change;
     lock.lock();
     try {
+      change = syncLocked();
+    } finally {
+      lock.unlock();
+    }
+    notifyListeners(change);
+    return change;
+  }
+
+  /**
+   * Syncs unless a sync of this log (by any caller on this node, appends included) began less than
+   * {@code maxAge} ago; returns what changed, nothing when it did not sync. Many sessions polling
+   * one log for other nodes' changes then cost one sync per period between them, not one each.
+   */
+  public LogChange syncIfOlderThan(Duration maxAge) {
+    long threshold = context.wallClock().millis() - maxAge.toMillis();
+    if (lastSyncStarted >= threshold) {
+      return NOTHING;
+    }
+    LogChange change;
+    lock.lock();
+    try {
+      if (lastSyncStarted >= threshold) {
+        return NOTHING; // another poller synced while this one waited for the lock
+      }
       change = syncLocked();
     } finally {
       lock.unlock();
@@ -223,7 +249,10 @@ public final class OpLog<S extends LogState<S, O>, O> {
 
   // ---- sync ----
 
+  private static final LogChange NOTHING = new LogChange(0, false);
+
   private LogChange syncLocked() {
+    lastSyncStarted = context.wallClock().millis();
     List<Timestamp> checkpoints = listCheckpoints();
     Timestamp newest = newestCheckpoint(checkpoints);
     context.clock().observe(newest);

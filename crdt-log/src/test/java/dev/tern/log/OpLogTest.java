@@ -96,6 +96,29 @@ class OpLogTest {
   }
 
   @Test
+  void pollersShareOneSyncPerPeriodAndAnAppendCountsAsOne() {
+    Node a = new Node();
+    Node b = new Node();
+    a.append(1);
+    Duration period = Duration.ofSeconds(5);
+    assertEquals(1, b.log.syncIfOlderThan(period).newOps());
+    a.append(2);
+    RequestCounts before = memory.requestCounts();
+    for (int poller = 0; poller < 100; poller++) {
+      assertEquals(0, b.log.syncIfOlderThan(period).newOps());
+    }
+    assertEquals(0, memory.requestCounts().since(before).total(), "synced less than a period ago");
+    wall.advance(period.plusMillis(1));
+    assertEquals(1, b.log.syncIfOlderThan(period).newOps());
+    assertEquals(List.of(1, 2), b.state().applied);
+    wall.advance(period.plusMillis(1));
+    b.append(3); // an append syncs first
+    before = memory.requestCounts();
+    b.log.syncIfOlderThan(period);
+    assertEquals(0, memory.requestCounts().since(before).total());
+  }
+
+  @Test
   void anOpThatLandsLongAfterItsTimestampIsWrittenAgain() {
     Node a = new Node();
     Node b = new Node();

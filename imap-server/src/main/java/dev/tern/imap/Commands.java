@@ -674,8 +674,10 @@ final class Commands {
           throw new ImapSession.SessionEnded();
         }
         if (selection != null) {
-          account.mailboxes(); // another node may have deleted the selected mailbox
-          selection.mailbox().sync(); // other nodes' changes; this node's arrive as signals
+          // Other nodes' changes (this node's arrive as signals), one sync per period for all the
+          // sessions polling the mailbox here; the list too, for a deletion of the selected mailbox.
+          account.pollMailboxes(session.config.pollInterval());
+          selection.mailbox().poll(session.config.pollInterval());
         }
       } else if (next instanceof ImapFrame frame) {
         ReferenceCountUtil.release(frame);

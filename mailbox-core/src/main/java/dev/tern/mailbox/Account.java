@@ -13,6 +13,7 @@ import dev.tern.mailbox.MailboxListOp.Subscribe;
 import dev.tern.mailbox.MailboxListOp.Unsubscribe;
 import dev.tern.storage.ObjectKey;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -97,6 +98,12 @@ public final class Account {
   /** The mailbox list as synced now. */
   public MailboxList mailboxes() {
     list.sync();
+    return list.snapshot();
+  }
+
+  /** The mailbox list, synced unless this node synced it less than {@code period} ago. */
+  public MailboxList pollMailboxes(Duration period) {
+    list.syncIfOlderThan(period);
     return list.snapshot();
   }
 

@@ -3,6 +3,7 @@ package dev.tern.mailbox;
 import dev.tern.log.LogChange;
 import dev.tern.log.OpLog;
 import dev.tern.mailbox.UidIndexOp.Added;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -85,6 +86,11 @@ public final class Mailbox {
   /** Learns other nodes' changes. */
   public LogChange sync() {
     return log.sync();
+  }
+
+  /** Learns other nodes' changes unless this node synced the mailbox less than {@code period} ago. */
+  public LogChange poll(Duration period) {
+    return log.syncIfOlderThan(period);
   }
 
   /** Reads the current index under the log's lock; {@code reader} must not keep it. */
