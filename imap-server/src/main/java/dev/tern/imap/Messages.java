@@ -20,6 +20,7 @@ import dev.tern.mailbox.MessageMeta;
 import dev.tern.mailbox.MessageStore;
 import dev.tern.mailbox.UidIndex;
 import dev.tern.mailbox.UidIndexOp.Added;
+import dev.tern.mailbox.message.LineEndNormalizer;
 import dev.tern.mailbox.message.MessageSummary;
 import dev.tern.storage.ObjectNotFoundException;
 import io.netty.util.ReferenceCountUtil;
@@ -331,6 +332,7 @@ final class Messages {
       throw new UncheckedIOException(e);
     }
     Summaries.Parsing parsing = Summaries.start(date);
+    LineEndNormalizer.Scan scan = new LineEndNormalizer.Scan();
     CompletableFuture<Void> upload = CompletableFuture.runAsync(() -> store.putBlob(id, blobIn, size),
         runnable -> Thread.ofVirtual().name("append-" + id).start(runnable));
     byte[] trailer = null;
@@ -346,6 +348,7 @@ final class Messages {
                 chunk.content().readBytes(bytes);
                 blobOut.write(bytes);
                 parsing.feed(bytes);
+                scan.feed(bytes, 0, bytes.length);
               }
             } catch (IOException e) {
               broken = true; // the upload failed; keep consuming the literal, report below
@@ -379,6 +382,16 @@ final class Messages {
       store.delete(id);
       throw ImapFailure.bad("Only one message per APPEND (MULTIAPPEND is not supported)");
     }
-    return parsing.finish();
+    MessageSummary summary = parsing.finish();
+    if (scan.changes()) {
+      // Odd line ends (bare LF, CR runs): store the message as Dovecot serves it, rewritten from
+      // the raw copy just stored, which no op references yet. Clients send CRLF, so this is rare.
+      try (InputStream normalised = new LineEndNormalizer(store.openBlob(id))) {
+        store.putBlob(id, normalised, summary.physicalSize()); // fails unless exactly that long
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return summary;
   }
 }

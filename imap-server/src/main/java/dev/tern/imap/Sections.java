@@ -8,6 +8,7 @@ import dev.tern.mailbox.MessageId;
 import dev.tern.mailbox.message.MessageSummary;
 import dev.tern.mailbox.MessageStore;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,7 +76,9 @@ final class Sections {
       case HEADER_FIELDS, HEADER_FIELDS_NOT -> {
         byte[] header = read(store, id, part.headerStart(), Math.min(part.bodyStart(), part.headerStart() + MAX_HEADER));
         byte[] filtered = filter(header, section.fields(), section.text() == SectionText.HEADER_FIELDS);
-        response.literal(cut(filtered, partial));
+        byte[] cut = cut(filtered, partial);
+        withoutNul(cut, 0, cut.length);
+        response.literal(cut);
       }
     }
   }
@@ -96,10 +99,41 @@ final class Sections {
       response.literal(new byte[0]);
       return;
     }
-    try (InputStream in = store.openBlob(id, start, length)) {
+    try (InputStream in = new WithoutNul(store.openBlob(id, start, length))) {
       response.literal(length, in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** NUL becomes 0x80, as Dovecot sends it: IMAP forbids NUL in a literal outside BINARY (RFC 3516). */
+  private static void withoutNul(byte[] bytes, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      if (bytes[i] == 0) {
+        bytes[i] = (byte) 0x80;
+      }
+    }
+  }
+
+  /** A message stream with NUL sent as 0x80 (same length). */
+  private static final class WithoutNul extends FilterInputStream {
+    WithoutNul(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      return b == 0 ? 0x80 : b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = in.read(buffer, offset, length);
+      if (n > 0) {
+        withoutNul(buffer, offset, n);
+      }
+      return n;
     }
   }
 

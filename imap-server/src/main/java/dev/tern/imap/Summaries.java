@@ -1,5 +1,6 @@
 package dev.tern.imap;
 
+import dev.tern.mailbox.message.LineEndNormalizer;
 import dev.tern.mailbox.message.MessageParser;
 import dev.tern.mailbox.message.MessageSummary;
 import dev.tern.mailbox.message.MessageSummaryCodec;
@@ -37,7 +38,8 @@ final class Summaries {
       }
       summary = CompletableFuture.supplyAsync(() -> {
         try (source) {
-          MessageSummary parsed = MessageParser.parse(source, internalDate);
+          // Parsed as stored: normalised (see Messages.append), so offsets and sizes index the blob.
+          MessageSummary parsed = MessageParser.parse(new LineEndNormalizer(source), internalDate);
           source.transferTo(java.io.OutputStream.nullOutputStream()); // never leave the writer blocked
           return parsed;
         } catch (IOException e) {

@@ -139,6 +139,25 @@ class SessionTest {
   }
 
   @Test
+  void oddLineEndsAndNulAreServedAsDovecotServesThem() {
+    try (ImapClient client = server.connect()) {
+      client.login();
+      client.command("a", "CREATE LineEnds");
+      byte[] raw = "Subject: x\nLF only\n\nbody\rbare cr\nend\u0000nul\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      client.send("b APPEND LineEnds {" + raw.length + "+}\r\n");
+      client.send(raw);
+      client.send("\r\n");
+      assertTrue(last(client.until("b")).startsWith("b OK"));
+      client.command("c", "SELECT LineEnds");
+      // The reference Dovecot's answer to the same APPEND, byte for byte (0x80 read as UTF-8 here).
+      assertEquals("* 1 FETCH (RFC822.SIZE 46 BODY[] {46}\r\nSubject: x\r\nLF only\r\n\r\nbody\rbare cr\r\nend\uFFFDnul\r\n"
+          + " BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 23 2 NIL NIL NIL NIL))",
+          client.command("d", "FETCH 1 (RFC822.SIZE BODY.PEEK[] BODYSTRUCTURE)").get(0));
+      assertEquals("* 1 FETCH (BODY[TEXT]<5> {8}\r\nbare cr\r)", client.command("e", "FETCH 1 BODY.PEEK[TEXT]<5.8>").get(0));
+    }
+  }
+
+  @Test
   void aRecentClaimThatCannotBeWrittenLeavesTheMessageRecent() {
     FailingOpStore store = new FailingOpStore(new MemoryObjectStore());
     try (TestServer flaky = new TestServer(store, ImapConfig.dev()); ImapClient client = flaky.connect()) {

@@ -5,16 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Rewrites line ends the way Dovecot does between APPEND and FETCH (it stores LF line ends and
+ * Rewrites a message into the form Dovecot serves after APPEND (it stores LF line ends and
  * serves CRLF): a bare LF becomes CRLF, CRLF stays, a run of k ≥ 2 CRs before an LF loses one CR
  * (so CR CR LF becomes CR LF), a CR that is not before an LF stays, except that one CR of a run
  * at the very end is dropped. Streaming, constant memory.
  *
- * <p>Delivery should store and parse the normalised stream: then a summary's sizes equal the
- * stored lengths ({@link MessageSummary#physicalSize()} == {@link MessageSummary#size()}), FETCH
- * sends stored bytes as they are (but for NUL, which IMAP forbids outside BINARY: Dovecot sends it
- * as 0x80, same size), and messages with odd line ends get the same BODYSTRUCTURE as from
- * Dovecot. {@link MessageParser} itself accepts any line ends.
+ * <p>Delivery stores and parses the normalised stream: then a summary's sizes equal the stored
+ * lengths ({@link MessageSummary#physicalSize()} == {@link MessageSummary#size()}), FETCH sends
+ * stored bytes as they are (but for NUL, which IMAP forbids outside BINARY: Dovecot keeps it and
+ * sends it as 0x80, same size), and messages with odd line ends get the same BODYSTRUCTURE as from
+ * Dovecot. {@link MessageParser} itself accepts any line ends. {@link Scan} tells, from the raw
+ * bytes, whether the rewrite changes anything (for nearly every message it does not).
  */
 public final class LineEndNormalizer extends FilterInputStream {
 
@@ -110,5 +111,28 @@ public final class LineEndNormalizer extends FilterInputStream {
   @Override
   public boolean markSupported() {
     return false;
+  }
+
+  /** Tells whether normalising a message would change it, from its raw bytes fed in order. */
+  public static final class Scan {
+    private long crRun;
+    private boolean changes;
+
+    public void feed(byte[] bytes, int offset, int length) {
+      for (int i = offset; i < offset + length && !changes; i++) {
+        int b = bytes[i];
+        if (b == '\r') {
+          crRun++;
+          continue;
+        }
+        changes = b == '\n' && crRun != 1;
+        crRun = 0;
+      }
+    }
+
+    /** Whether the normalised message differs from the bytes fed; call once all are fed. */
+    public boolean changes() {
+      return changes || crRun > 0;
+    }
   }
 }

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.Chars;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 /** What the reference Dovecot served back for messages APPENDed with odd line ends. */
@@ -37,5 +42,17 @@ class LineEndNormalizerTest {
       }
     }
     assertEquals(normalize(in), out.toString());
+  }
+
+  @Property(tries = 2000)
+  void theScanSaysExactlyWhetherNormalisingChangesTheBytes(
+      @ForAll @StringLength(max = 12) @Chars({'a', '\r', '\n', '\u0000'}) String raw, @ForAll @IntRange(min = 1, max = 5) int chunk)
+      throws IOException {
+    byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
+    LineEndNormalizer.Scan scan = new LineEndNormalizer.Scan();
+    for (int from = 0; from < bytes.length; from += chunk) {
+      scan.feed(bytes, from, Math.min(chunk, bytes.length - from));
+    }
+    assertEquals(!normalize(raw).equals(raw), scan.changes(), () -> "for " + raw.replace("\r", "CR").replace("\n", "LF"));
   }
 }
