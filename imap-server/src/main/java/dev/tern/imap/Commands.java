@@ -16,7 +16,6 @@ import dev.tern.mailbox.Account;
 import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.Flags;
 import dev.tern.mailbox.Mailbox;
-import dev.tern.mailbox.MailboxException;
 import dev.tern.mailbox.MailboxId;
 import dev.tern.mailbox.MailboxList;
 import dev.tern.mailbox.MailboxName;
@@ -24,11 +23,8 @@ import dev.tern.mailbox.MailboxView;
 import dev.tern.mailbox.MessageId;
 import dev.tern.mailbox.UidIndex;
 import dev.tern.storage.StorageException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +53,7 @@ final class Commands {
   private Accounts.Lease lease;
   private Account account;
   private Selection selection;
-  private int failedLogins;
+  private final Authentication authentication;
 
   /** The selected mailbox as this session sees it. */
   final class Selection {
@@ -114,6 +110,7 @@ final class Commands {
     this.session = session;
     this.out = session.out;
     this.messages = new Messages(this);
+    this.authentication = new Authentication(this);
   }
 
   CommandParser parser() {
@@ -149,13 +146,16 @@ final class Commands {
       if (session.config.tls().isPresent() && !session.tlsActive) {
         caps.add("STARTTLS");
       }
-      caps.add(loginAllowed() ? "AUTH=PLAIN" : "LOGINDISABLED");
+      caps.add(authentication.loginAllowed() ? "AUTH=PLAIN" : "LOGINDISABLED");
     }
     return caps;
   }
 
-  private boolean loginAllowed() {
-    return session.tlsActive || session.config.plaintextLogin();
+  /** Enters the authenticated state with a user's account. */
+  void loggedIn(Accounts.Lease lease) {
+    this.lease = lease;
+    this.account = lease.account();
+    account.ensureDefaults();
   }
 
   void parseError(ParseError error) {
@@ -195,9 +195,9 @@ final class Commands {
         ok(tag, "Logout completed.");
         throw new ImapSession.SessionEnded();
       }
-      case Command.StartTls c -> startTls(tag);
-      case Command.Login c -> login(tag, c.user(), c.password());
-      case Command.Authenticate c -> authenticate(tag, c);
+      case Command.StartTls c -> authentication.startTls(tag);
+      case Command.Login c -> authentication.login(tag, c.user(), c.password());
+      case Command.Authenticate c -> authentication.authenticate(tag, c);
       case Command.Id c -> {
         out.untagged().raw("ID (\"name\" \"Tern\" \"vendor\" \"Tern\")").end();
         ok(tag, "ID completed.");
@@ -356,86 +356,6 @@ final class Commands {
     } catch (IllegalArgumentException e) {
       throw ImapFailure.no(ResponseCode.Basic.CANNOT, "Invalid mailbox name: " + e.getMessage());
     }
-  }
-
-  // ---- authentication ----
-
-  private void startTls(String tag) {
-    if (account != null || session.tlsActive || session.config.tls().isEmpty()) {
-      session.decoder.resumeAfterStartTls(false);
-      throw ImapFailure.bad("STARTTLS not available now.");
-    }
-    ok(tag, "Begin TLS negotiation now.");
-    SslHandler tls = session.config.tls().get().newHandler(session.channel.alloc());
-    session.channel.eventLoop().submit(() -> session.channel.pipeline().addFirst("tls", tls)).syncUninterruptibly();
-    session.tlsActive = true;
-    session.decoder.resumeAfterStartTls(true);
-  }
-
-  private void login(String tag, String user, String password) {
-    if (account != null) {
-      throw ImapFailure.bad("Already logged in.");
-    }
-    if (!loginAllowed()) {
-      throw ImapFailure.no(ResponseCode.Basic.PRIVACYREQUIRED, "Plaintext login is only allowed over TLS.");
-    }
-    Optional<Accounts.Lease> leased = session.accounts.login(user, password);
-    if (leased.isEmpty()) {
-      failedLogin();
-    }
-    lease = leased.get();
-    account = lease.account();
-    account.ensureDefaults();
-    ok(tag, new ResponseCode.Capability(capabilities()), "Logged in");
-  }
-
-  private void failedLogin() {
-    failedLogins++;
-    long delay = Math.min(10_000, session.config.failedLoginDelay().toMillis() << Math.min(5, failedLogins - 1));
-    try {
-      Thread.sleep(delay); // slows guessing; this session's thread only
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    throw ImapFailure.no(ResponseCode.Basic.AUTHENTICATIONFAILED, "Authentication failed.");
-  }
-
-  private void authenticate(String tag, Command.Authenticate command) {
-    if (account != null) {
-      throw ImapFailure.bad("Already logged in.");
-    }
-    if (!command.mechanism().equalsIgnoreCase("PLAIN")) {
-      throw ImapFailure.no(ResponseCode.Basic.CANNOT, "Unsupported authentication mechanism.");
-    }
-    if (!loginAllowed()) {
-      throw ImapFailure.no(ResponseCode.Basic.PRIVACYREQUIRED, "Plaintext authentication is only allowed over TLS.");
-    }
-    String response = command.initialResponse();
-    if (response == null) {
-      session.decoder.expectSaslResponse();
-      // An empty SASL challenge is "+ " exactly; the writer's continuation always adds text.
-      session.channel.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("+ \r\n", StandardCharsets.US_ASCII));
-      Object next = session.next(-1);
-      while (!(next instanceof ImapFrame.SaslResponse)) {
-        ReferenceCountUtil.release(next);
-        next = session.next(-1);
-      }
-      response = ((ImapFrame.SaslResponse) next).line();
-      if (response.equals("*")) {
-        throw ImapFailure.bad("Authentication cancelled.");
-      }
-    }
-    byte[] decoded;
-    try {
-      decoded = Base64.getDecoder().decode(response);
-    } catch (IllegalArgumentException e) {
-      throw ImapFailure.bad("Invalid base64 in the SASL response.");
-    }
-    String[] parts = new String(decoded, StandardCharsets.UTF_8).split("\0", -1);
-    if (parts.length != 3 || (!parts[0].isEmpty() && !parts[0].equals(parts[1]))) {
-      failedLogin();
-    }
-    login(tag, parts[1], parts[2]);
   }
 
   // ---- selecting ----
