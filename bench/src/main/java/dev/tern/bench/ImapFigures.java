@@ -10,6 +10,7 @@ import dev.tern.log.LogConfig;
 import dev.tern.log.LogContext;
 import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.User;
+import dev.tern.mailbox.UserDirectory;
 import dev.tern.storage.FileObjectStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.BufferedReader;
@@ -27,7 +28,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 
 /**
@@ -49,7 +49,7 @@ public final class ImapFigures {
         new SecureRandom()), InstantSource.system(), fetches, new SimpleMeterRegistry(), LogConfig.DEFAULTS);
     User alice = new User("alice", "alice", List.of("alice@example.tld"), PasswordHash.create("hunter2").toString(),
         new CryptoRoot.Cleartext(KeyBundle.generate()));
-    Accounts accounts = new Accounts(context, login -> Optional.of(alice).filter(u -> u.login().equals(login)),
+    Accounts accounts = new Accounts(context, UserDirectory.of(List.of(alice)),
         new byte[0], Duration.ofMinutes(10));
     ImapServer server = new ImapServer(ImapConfig.dev(), accounts);
     InetSocketAddress address = server.start(new InetSocketAddress("127.0.0.1", 0));

@@ -29,6 +29,6 @@ final class DevMode {
     }
     User alice = new User(LOGIN, LOGIN, List.of(ADDRESS), PasswordHash.create(PASSWORD).toString(),
         new CryptoRoot.Pass(Optional.empty()));
-    return login -> LOGIN.equals(login) ? Optional.of(alice) : Optional.empty();
+    return UserDirectory.of(List.of(alice));
   }
 }

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +150,7 @@ final class Settings {
     } catch (IOException e) {
       throw new ConfigException("cannot read users file " + usersFile + ": " + e.getMessage().lines().findFirst().orElse(""));
     }
-    Map<String, User> byLogin = new HashMap<>();
+    List<User> all = new ArrayList<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = table.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       String login = entry.getKey();
@@ -164,10 +163,14 @@ final class Settings {
       } catch (IllegalArgumentException e) {
         throw new ConfigException(usersFile + ": " + login + ".crypto_root: " + e.getMessage());
       }
-      byLogin.put(login, new User(login, user.path("id").asText(login), addresses,
+      all.add(new User(login, user.path("id").asText(login), addresses,
           required(user, "password", login + ".password"), root));
     }
-    return login -> Optional.ofNullable(byLogin.get(login));
+    try {
+      return UserDirectory.of(all);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(usersFile + ": " + e.getMessage());
+    }
   }
 
   private static InetSocketAddress address(JsonNode section, String key, int defaultPort) {

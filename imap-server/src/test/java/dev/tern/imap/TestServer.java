@@ -17,8 +17,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -44,10 +42,9 @@ final class TestServer implements AutoCloseable {
   TestServer(ObjectStore store, ImapConfig config) {
     this.store = store;
     String hash = PasswordHash.create(PASSWORD).toString();
-    Map<String, User> users = Map.of(
-        "alice", new User("alice", "alice", List.of("alice@example.tld"), hash, new CryptoRoot.Cleartext(KeyBundle.generate())),
-        "bob", new User("bob", "bob", List.of("bob@example.tld"), hash, new CryptoRoot.Cleartext(KeyBundle.generate())));
-    this.users = login -> Optional.ofNullable(users.get(login));
+    this.users = UserDirectory.of(List.of(
+        new User("alice", "alice", List.of("alice@example.tld"), hash, new CryptoRoot.Cleartext(KeyBundle.generate())),
+        new User("bob", "bob", List.of("bob@example.tld"), hash, new CryptoRoot.Cleartext(KeyBundle.generate()))));
     accounts = node();
     server = new ImapServer(config, accounts);
     address = server.start(new InetSocketAddress("127.0.0.1", 0));

@@ -33,7 +33,17 @@ class AccountsTest {
   private final Accounts accounts = new Accounts(
       new LogContext(store, new HybridClock(clock, new SplittableRandom(1)), clock, Runnable::run,
           new SimpleMeterRegistry(), LogConfig.DEFAULTS),
-      login -> Optional.ofNullable(directory.get(login)), new byte[0], Duration.ofMinutes(5));
+      new UserDirectory() { // users are added as the tests go
+        @Override
+        public Optional<User> byLogin(String login) {
+          return Optional.ofNullable(directory.get(login));
+        }
+
+        @Override
+        public Optional<User> byAddress(String address) {
+          return UserDirectory.of(directory.values()).byAddress(address);
+        }
+      }, new byte[0], Duration.ofMinutes(5));
 
   private void addUser(String login, String password, CryptoRoot root) {
     directory.put(login, new User(login, login, List.of(login + "@example.tld"),
