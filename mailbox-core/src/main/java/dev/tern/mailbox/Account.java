@@ -2,6 +2,7 @@ package dev.tern.mailbox;
 
 import dev.tern.crypto.Aead;
 import dev.tern.crypto.KeyBundle;
+import dev.tern.crypto.X25519KeyPair;
 import dev.tern.log.LogContext;
 import dev.tern.log.OpLog;
 import dev.tern.mailbox.MailboxException.Reason;
@@ -11,9 +12,18 @@ import dev.tern.mailbox.MailboxListOp.Delete;
 import dev.tern.mailbox.MailboxListOp.Rename;
 import dev.tern.mailbox.MailboxListOp.Subscribe;
 import dev.tern.mailbox.MailboxListOp.Unsubscribe;
+import dev.tern.mailbox.message.LineEndNormalizer;
+import dev.tern.mailbox.message.MessageParser;
+import dev.tern.mailbox.message.MessageSummary;
+import dev.tern.mailbox.message.MessageSummaryCodec;
 import dev.tern.storage.ObjectKey;
+import dev.tern.storage.PermanentStorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +33,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One user as a node holds them: unwrapped keys, the mailbox list, the mailboxes opened so far, and
@@ -35,6 +48,8 @@ import java.util.random.RandomGenerator;
  * loser's UIDVALIDITY is never reused under that name.
  */
 public final class Account {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Account.class);
 
   /** The mailboxes every new user gets, with their SPECIAL-USE attributes (RFC 6154). */
   public static final Map<String, Set<String>> DEFAULT_MAILBOXES = Map.of(
@@ -54,6 +69,9 @@ public final class Account {
   private final Map<MailboxId, Mailbox> open = new ConcurrentHashMap<>();
   private final RandomGenerator random;
   private final BlobCollector collector;
+  private final IncomingQueue incoming;
+  private final X25519KeyPair keyPair;
+  private final ReentrantLock filing = new ReentrantLock();
 
   public Account(LogContext context, String userId, KeyBundle keys) {
     this(context, userId, keys, new SecureRandom());
@@ -67,6 +85,8 @@ public final class Account {
     this.random = random;
     this.list = new OpLog<>(context, root.resolve("log", "mailboxes"), new MailboxListCodec(), aead, MailboxList::new);
     this.messages = new MessageStore(context.store(), root, keys.masterKey());
+    this.incoming = new IncomingQueue(context.store(), context.clock());
+    this.keyPair = keys.keyPair();
     this.collector = new BlobCollector(context.store(), root, aead, context.wallClock(), random,
         context.config().gcGrace(), BlobCollector.DEFAULT_INTERVAL);
   }
@@ -139,6 +159,57 @@ public final class Account {
     OpLog<UidIndex, UidIndexOp> log = new OpLog<>(context, root.resolve("log", "mbx-" + id.toHex()),
         new UidIndexCodec(), aead, () -> new UidIndex(initial));
     return new Mailbox(id, log);
+  }
+
+  /**
+   * Files the messages waiting in {@code incoming/} into INBOX, oldest first, and returns how many
+   * were filed. Each becomes a blob and a summary (line ends normalised, as APPEND stores them),
+   * then a {@code MailAdd}, then its incoming object goes. Its message id derives from the
+   * incoming key, so a filing cut short and done again, or done by two nodes at once, adds one
+   * message (a repeated {@code MailAdd} of a present id changes nothing). A message that cannot be
+   * opened stays where it is, logged, and does not stop the others.
+   */
+  public int fileIncoming() {
+    filing.lock(); // one filer per user on this node; others wait and then find the queue empty
+    try {
+      int filed = 0;
+      for (ObjectKey key : incoming.waiting(userId)) {
+        if (fileOne(key)) {
+          filed++;
+        }
+      }
+      return filed;
+    } finally {
+      filing.unlock();
+    }
+  }
+
+  private boolean fileOne(ObjectKey key) {
+    MessageId id = IncomingQueue.messageId(key);
+    OffsetDateTime delivered = IncomingQueue.deliveryTime(key).orElseThrow();
+    try {
+      if (!messages.isStored(id)) {
+        MessageSummary summary;
+        try (InputStream in = new LineEndNormalizer(incoming.open(key, keyPair).content())) {
+          summary = MessageParser.parse(in, delivered);
+        }
+        try (InputStream in = new LineEndNormalizer(incoming.open(key, keyPair).content())) {
+          messages.putBlob(id, in, summary.physicalSize());
+        }
+        messages.putMeta(id, new MessageMeta(delivered, summary.size(), MessageSummaryCodec.encode(summary)).toBytes());
+      }
+    } catch (PermanentStorageException | IOException | UncheckedIOException e) {
+      LOG.error("incoming message {} of user {} cannot be filed: {}", key.name(), userId, e.getMessage());
+      return false;
+    }
+    Optional<Binding> inbox = mailboxes().lookup(MailboxName.INBOX);
+    if (inbox.isEmpty()) {
+      ensureDefaults();
+      inbox = mailboxes().lookup(MailboxName.INBOX);
+    }
+    mailbox(inbox.orElseThrow().id()).add(List.of(new UidIndexOp.Added(id, Flags.NONE)));
+    incoming.remove(key);
+    return true;
   }
 
   /**

@@ -3,7 +3,9 @@ package dev.tern.mailbox;
 import dev.tern.crypto.CryptoRoot;
 import dev.tern.crypto.KeyBundle;
 import dev.tern.crypto.PasswordHash;
+import dev.tern.crypto.X25519PublicKey;
 import dev.tern.log.LogContext;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -85,6 +87,7 @@ public final class Accounts {
   private final Map<String, Shared> open = new ConcurrentHashMap<>();
   private final Map<String, Cached> loginCache = new ConcurrentHashMap<>();
   private final SecretKeySpec cacheKey;
+  private final IncomingQueue incoming;
 
   public Accounts(LogContext context, UserDirectory users, byte[] serverSecret, Duration loginCacheTtl) {
     this.context = Objects.requireNonNull(context);
@@ -95,6 +98,7 @@ public final class Accounts {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+    this.incoming = new IncomingQueue(context.store(), context.clock());
   }
 
   public UserDirectory users() {
@@ -136,7 +140,53 @@ public final class Accounts {
     }
     loginCache.put(cacheEntry, new Cached(keys.get(), user.passwordHash(), now + loginCacheTtl.toMillis()));
     loginCache.values().removeIf(c -> c.expiresAt <= now);
-    return Optional.of(lease(user, keys.get()));
+    Lease lease = lease(user, keys.get());
+    fileSoon(user); // mail delivered while nobody could file it
+    return Optional.of(lease);
+  }
+
+  /**
+   * Delivers {@code length} bytes of {@code message} to {@code user}: sealed to their public key
+   * into {@code incoming/}, durable when this returns (LMTP answers 250 only then). If this node
+   * holds the user's keys (an open account, or a cleartext crypto root) the message is then filed
+   * into INBOX at once, in the background, so IDLE sessions here see it within milliseconds.
+   *
+   * @throws IllegalStateException if the user has no keys yet (a pass root never set up)
+   */
+  public void deliver(User user, InputStream message, long length) {
+    X25519PublicKey recipient = publicKey(user)
+        .orElseThrow(() -> new IllegalStateException("user " + user.login() + " has no keys in the store"));
+    incoming.put(user.id(), recipient, message, length);
+    fileSoon(user);
+  }
+
+  /** The key a user's mail is sealed to on delivery. */
+  public Optional<X25519PublicKey> publicKey(User user) {
+    return user.cryptoRoot().embeddedPublicKey().or(() -> keyring(user).publicKey());
+  }
+
+  /** Files the user's incoming mail on a virtual thread, if this node holds their keys. */
+  private void fileSoon(User user) {
+    Lease lease = leaseForFiling(user);
+    if (lease == null) {
+      return;
+    }
+    Thread.ofVirtual().name("file-" + user.id()).start(() -> {
+      try (lease) {
+        lease.account().fileIncoming();
+      } catch (RuntimeException e) {
+        LOG.warn("filing incoming mail of user {} failed: {}", user.id(), e.toString());
+      }
+    });
+  }
+
+  private synchronized Lease leaseForFiling(User user) {
+    Shared shared = open.get(user.id());
+    if (shared != null) {
+      shared.leases++;
+      return new Lease(shared);
+    }
+    return user.cryptoRoot() instanceof CryptoRoot.Cleartext cleartext ? lease(user, cleartext.keys()) : null;
   }
 
   /** Opens a user's account with keys already at hand (a cleartext root, the dev user). */

@@ -4,6 +4,7 @@ import dev.tern.crypto.CryptoException;
 import dev.tern.crypto.KeyBundle;
 import dev.tern.crypto.PasswordSlot;
 import dev.tern.crypto.SlotSalt;
+import dev.tern.crypto.X25519PublicKey;
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectNotFoundException;
 import dev.tern.storage.ObjectStore;
@@ -32,6 +33,15 @@ public final class Keyring {
   /** Whether the user has keys in the store. */
   public boolean exists() {
     return store.head(keys.resolve("salt")).isPresent();
+  }
+
+  /** The user's public key (stored in clear for delivery), or empty when the user has no keys. */
+  public Optional<X25519PublicKey> publicKey() {
+    try {
+      return Optional.of(new X25519PublicKey(store.getBytes(keys.resolve("public"))));
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
   }
 
   /** Creates a new key bundle unlocked by {@code password}; refuses when keys exist. */

@@ -13,13 +13,8 @@ import dev.tern.storage.PermanentStorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 /**
  * A user's message contents: {@code blob/<id>} holds the raw RFC 5322 bytes under
@@ -29,8 +24,6 @@ import java.util.concurrent.ExecutionException;
  * message whose objects are not durable, because callers write these before the {@code MailAdd}.
  */
 public final class MessageStore {
-
-  private static final int PIPE_BUFFER = 64 * 1024;
 
   private final ObjectStore store;
   private final ObjectKey userRoot;
@@ -59,71 +52,11 @@ public final class MessageStore {
    */
   public void putBlob(MessageId id, InputStream message, long length) {
     ObjectKey key = blobKey(id);
-    PipedInputStream ciphertext = new PipedInputStream(PIPE_BUFFER);
-    CompletableFuture<Void> encrypting;
-    try {
-      PipedOutputStream sink = new PipedOutputStream(ciphertext);
-      encrypting = CompletableFuture.runAsync(() -> encrypt(key, message, length, sink),
-          runnable -> Thread.ofVirtual().name("encrypt-" + id).start(runnable));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    try (ciphertext) {
-      store.put(key, ciphertext, StreamingAead.ciphertextLength(length));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      encrypting.cancel(true);
-      Throwable cause = encryptionFailure(encrypting);
-      if (cause != null) {
-        e.addSuppressed(cause);
+    EncryptingPut.put(store, key, StreamingAead.ciphertextLength(length), sink -> {
+      try (OutputStream out = streaming.encryptingStream(sink, key.utf8())) {
+        EncryptingPut.copyExactly(message, out, length);
       }
-      throw e;
-    }
-    Throwable cause = encryptionFailure(encrypting);
-    if (cause != null) {
-      store.delete(key);
-      throw cause instanceof IllegalArgumentException iae ? iae : new IllegalStateException("encrypting " + key, cause);
-    }
-  }
-
-  private void encrypt(ObjectKey key, InputStream message, long length, PipedOutputStream sink) {
-    try (sink; OutputStream out = streaming.encryptingStream(sink, key.utf8())) {
-      long copied = copy(message, out, length);
-      if (copied != length || message.read() >= 0) {
-        throw new IllegalArgumentException("message is not the announced " + length + " bytes");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static long copy(InputStream in, OutputStream out, long limit) throws IOException {
-    byte[] buffer = new byte[16 * 1024];
-    long copied = 0;
-    while (copied < limit) {
-      int n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - copied));
-      if (n < 0) {
-        break;
-      }
-      out.write(buffer, 0, n);
-      copied += n;
-    }
-    return copied;
-  }
-
-  private static Throwable encryptionFailure(CompletableFuture<Void> encrypting) {
-    try {
-      encrypting.get();
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (java.util.concurrent.CancellationException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e;
-    }
+    });
   }
 
   /** The whole message, decrypted as it is read. */
@@ -150,6 +83,11 @@ public final class MessageStore {
     ObjectKey key = blobKey(id);
     return StreamingAead.plaintextLength(store.head(key).map(ObjectInfo::size)
         .orElseThrow(() -> new ObjectNotFoundException(key)));
+  }
+
+  /** Whether the message's summary exists; it is written after the blob, so then both do. */
+  public boolean isStored(MessageId id) {
+    return store.head(metaKey(id)).isPresent();
   }
 
   public void putMeta(MessageId id, byte[] summary) {
