@@ -1,0 +1,59 @@
+package dev.tern.imap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tern.mailbox.Accounts;
+import dev.tern.mailbox.User;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Mail delivered on this node (as LMTP does it) reaches a session idling on INBOX by itself. */
+class DeliveryTest {
+
+  private final TestServer server = new TestServer();
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private void deliver(String text) {
+    User alice = server.accounts.users().byAddress("alice@example.tld").orElseThrow();
+    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+    server.accounts.deliver(alice, new ByteArrayInputStream(bytes), bytes.length);
+  }
+
+  @Test
+  void aDeliveryIsFiledAndPushedToAnIdleSession() {
+    try (ImapClient client = server.connect()) {
+      client.login();
+      assertTrue(client.command("a", "SELECT INBOX").contains("* 0 EXISTS"));
+      client.send("b IDLE\r\n");
+      assertTrue(client.readLine().startsWith("+ "));
+      String message = "From: dave@example.tld\r\nSubject: pushed\r\n\r\nhi\r\n";
+      deliver(message);
+      assertEquals("* 1 EXISTS", client.readLine(), "filed in the background, signalled to IDLE");
+      assertEquals("* 1 RECENT", client.readLine());
+      client.send("DONE\r\n");
+      assertEquals("b OK Idle completed.", client.until("b").getLast());
+      List<String> fetch = client.command("c", "FETCH 1 (ENVELOPE RFC822.SIZE)");
+      assertTrue(fetch.get(0).contains("\"pushed\"") && fetch.get(0).contains("RFC822.SIZE " + message.length()), fetch.get(0));
+    }
+  }
+
+  @Test
+  void mailDeliveredBeforeLoginIsInTheInbox() {
+    deliver("Subject: waiting\r\n\r\nfor you\r\n");
+    deliver("Subject: second\r\n\r\nx\r\n");
+    try (ImapClient client = server.connect();
+        Accounts.Lease lease = server.accounts.login("alice", TestServer.PASSWORD).orElseThrow()) {
+      lease.account().fileIncoming(); // waits for the background filing the deliveries started
+      client.login();
+      assertEquals("* STATUS INBOX (MESSAGES 2)", client.command("a", "STATUS INBOX (MESSAGES)").get(0));
+    }
+  }
+}
