@@ -366,7 +366,11 @@ final class Commands {
       deselect();
       out.untagged().raw("OK").code(ResponseCode.Basic.CLOSED).text("Previous mailbox closed.").end();
     }
-    Account.Selected selected = account.select(mailboxName(command.mailbox()));
+    MailboxName name = mailboxName(command.mailbox());
+    if (name.isInbox()) {
+      account.fileIncoming(); // delivered mail is in INBOX once it is selected
+    }
+    Account.Selected selected = account.select(name);
     Selection opened = new Selection(selected, command.readOnly());
     selection = opened;
     MailboxView view = opened.view;
@@ -390,8 +394,8 @@ final class Commands {
       return null;
     });
     List<Flag> flags = new ArrayList<>();
-    for (String name : (SYSTEM_FLAGS + (keywords.isEmpty() ? "" : " " + String.join(" ", keywords))).split(" ")) {
-      flags.add(Flag.of(name));
+    for (String flag : (SYSTEM_FLAGS + (keywords.isEmpty() ? "" : " " + String.join(" ", keywords))).split(" ")) {
+      flags.add(Flag.of(flag));
     }
     out.untagged().raw("FLAGS").flags(flags).end();
     out.untagged().raw("OK").code(new ResponseCode.PermanentFlags(opened.readOnly ? List.of() : flags, !opened.readOnly))
@@ -416,6 +420,9 @@ final class Commands {
 
   private void status(String tag, Command.Status command) {
     requireAuthenticated();
+    if (mailboxName(command.mailbox()).isInbox()) {
+      account.fileIncoming(); // counts include delivered mail
+    }
     statusLine(command.mailbox().name(), command.items());
     ok(tag, "Status completed.");
   }
