@@ -1,7 +1,6 @@
 package dev.tern.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,16 +10,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -36,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DevModeIT {
 
-  /** A first start may build the jar (the launcher does when sources are newer). */
-  private static final long START_SECONDS = 180;
   private static final long STOP_SECONDS = 10;
   private static final long PYTHON_SECONDS = 60;
 
@@ -82,10 +77,7 @@ class DevModeIT {
 
   @BeforeEach
   void choosePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    assertNotEquals(DaemonCommand.DEV_IMAP_PORT, port, "tests never take the dev port");
+    port = DevDaemon.freePort();
   }
 
   @AfterEach
@@ -99,7 +91,7 @@ class DevModeIT {
   void imaplibTalksToTheDevDaemonAndTheMailSurvivesARestart() throws Exception {
     Assumptions.assumeTrue(onPath("python3"), "python3 not installed: skipping the imaplib smoke test");
 
-    Daemon first = startDaemon();
+    DevDaemon first = startDaemon();
     assertTrue(first.stdout().contains("tern: development mode, data in " + workingDirectory.resolve("tern-data")),
         first.stdout());
     String hint = first.hint().get(STOP_SECONDS, TimeUnit.SECONDS);
@@ -134,7 +126,7 @@ class DevModeIT {
       System.out.println("dev daemon stopped " + stopMillis + " ms after SIGTERM, exit code " + exit);
     }
 
-    Daemon second = startDaemon();
+    DevDaemon second = startDaemon();
     String again = python("again");
     System.out.println("imaplib, after the restart:\n" + again);
     assertTrue(again.contains("EXISTS 1"), "the message survived the restart: " + again);
@@ -145,74 +137,11 @@ class DevModeIT {
 
   // ---- the daemon ----
 
-  /** A running launcher; {@code hint} completes with the "tern: try ..." line printed after "IMAP on". */
-  private record Daemon(Process process, StringBuilder out, Path errFile, CompletableFuture<String> hint) {
-    String stdout() {
-      synchronized (out) {
-        return out.toString();
-      }
-    }
-
-    String stderr() {
-      try {
-        return Files.readString(errFile);
-      } catch (IOException e) {
-        return "(stderr unreadable: " + e + ")";
-      }
-    }
-  }
-
-  /** Starts {@code <repository>/tern --dev daemon} and waits for its "IMAP on" line. */
-  private Daemon startDaemon() throws Exception {
-    Path launcher = launcher();
-    Path errFile = Files.createTempFile(outputs, "tern-daemon-", ".stderr");
-    ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "--dev", "daemon")
-        .directory(workingDirectory.toFile())
-        .redirectError(errFile.toFile());
-    builder.environment().put("TERN_DEV_IMAP_PORT", Integer.toString(port));
-    Process process = builder.start();
-    started.add(process);
-    process.getOutputStream().close();
-    StringBuilder out = new StringBuilder();
-    CompletableFuture<String> listening = new CompletableFuture<>();
-    CompletableFuture<String> hint = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          synchronized (out) {
-            out.append(line).append('\n');
-          }
-          if (line.contains("IMAP on ")) {
-            listening.complete(line);
-          } else if (line.startsWith("tern: try ")) {
-            hint.complete(line);
-          }
-        }
-        listening.completeExceptionally(new IOException("stdout closed"));
-        hint.completeExceptionally(new IOException("stdout closed without a try-this line"));
-      } catch (IOException e) {
-        listening.completeExceptionally(e);
-      }
-    });
-    Daemon daemon = new Daemon(process, out, errFile, hint);
-    String line;
-    try {
-      line = listening.get(START_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-      fail("no 'IMAP on' line (" + e + "); alive: " + process.isAlive() + "\nstdout:\n" + daemon.stdout()
-          + "\nstderr:\n" + daemon.stderr());
-      throw e;
-    }
-    assertTrue(line.contains("IMAP on 127.0.0.1:" + port + " "), line);
+  private DevDaemon startDaemon() throws Exception {
+    DevDaemon daemon = DevDaemon.start(workingDirectory, outputs, Map.of("TERN_DEV_IMAP_PORT", port),
+        List.of("IMAP on 127.0.0.1:" + port + " "));
+    started.add(daemon.process());
     return daemon;
-  }
-
-  /** The launcher at the repository's top: the property failsafe sets, else next to this module. */
-  private static Path launcher() {
-    String configured = System.getProperty("tern.launcher");
-    Path launcher = (configured != null ? Path.of(configured) : Path.of("..", "tern")).toAbsolutePath().normalize();
-    assertTrue(Files.isExecutable(launcher), "launcher missing: " + launcher);
-    return launcher;
   }
 
   // ---- python ----

@@ -1,0 +1,102 @@
+package dev.tern.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code ./tern --dev daemon} as a user runs it, from the repository's launcher, in a test's
+ * working directory (so {@code ./tern-data} lands there), on free ports handed over through the
+ * {@code TERN_DEV_*_PORT} variables. Started, it has printed every line in {@code readyWhen}.
+ */
+record DevDaemon(Process process, StringBuilder out, Path errFile, CompletableFuture<String> hint) {
+
+  /** A first start may build the jar (the launcher does when sources are newer). */
+  static final long START_SECONDS = 180;
+
+  static DevDaemon start(Path workingDirectory, Path outputs, Map<String, Integer> ports, List<String> readyWhen)
+      throws Exception {
+    Path errFile = Files.createTempFile(outputs, "tern-daemon-", ".stderr");
+    ProcessBuilder builder = new ProcessBuilder(launcher().toString(), "--dev", "daemon")
+        .directory(workingDirectory.toFile())
+        .redirectError(errFile.toFile());
+    ports.forEach((variable, port) -> builder.environment().put(variable, Integer.toString(port)));
+    Process process = builder.start();
+    process.getOutputStream().close();
+    StringBuilder out = new StringBuilder();
+    CompletableFuture<String> ready = new CompletableFuture<>();
+    CompletableFuture<String> hint = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          synchronized (out) {
+            out.append(line).append('\n');
+            if (readyWhen.stream().allMatch(marker -> out.indexOf(marker) >= 0)) {
+              ready.complete(out.toString());
+            }
+          }
+          if (line.startsWith("tern: try ")) {
+            hint.complete(line);
+          }
+        }
+        ready.completeExceptionally(new IOException("stdout closed"));
+        hint.completeExceptionally(new IOException("stdout closed without a try-this line"));
+      } catch (IOException e) {
+        ready.completeExceptionally(e);
+      }
+    });
+    DevDaemon daemon = new DevDaemon(process, out, errFile, hint);
+    try {
+      ready.get(START_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      process.destroyForcibly();
+      fail("the daemon did not print " + readyWhen + " (" + e + "); alive: " + process.isAlive()
+          + "\nstdout:\n" + daemon.stdout() + "\nstderr:\n" + daemon.stderr());
+    }
+    return daemon;
+  }
+
+  String stdout() {
+    synchronized (out) {
+      return out.toString();
+    }
+  }
+
+  String stderr() {
+    try {
+      return Files.readString(errFile);
+    } catch (IOException e) {
+      return "(stderr unreadable: " + e + ")";
+    }
+  }
+
+  /** A port free on the loopback interface now, never one of the dev mode's own. */
+  static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = probe.getLocalPort();
+      assertTrue(port != DaemonCommand.DEV_IMAP_PORT && port != 1025 && port != 12345, "tests never take dev ports");
+      return port;
+    }
+  }
+
+  /** The launcher at the repository's top: the property failsafe sets, else next to this module. */
+  private static Path launcher() {
+    String configured = System.getProperty("tern.launcher");
+    Path launcher = (configured != null ? Path.of(configured) : Path.of("..", "tern")).toAbsolutePath().normalize();
+    assertTrue(Files.isExecutable(launcher), "launcher missing: " + launcher);
+    return launcher;
+  }
+}
