@@ -7,13 +7,20 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code tern daemon}: runs the servers until SIGTERM or SIGINT, then stops them gracefully. */
+/**
+ * {@code tern daemon}: runs the servers until SIGTERM or SIGINT, then stops them gracefully; on
+ * SIGHUP it reads the users file again. Its process id goes to the pid file for {@code tern reload}.
+ */
 @Command(name = "daemon", description = "Run the IMAP server (dev mode: --dev before daemon).")
 final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DaemonCommand.class);
 
   static final int DEV_IMAP_PORT = 1143;
 
@@ -24,20 +31,31 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     if (!parent.dev) {
-      Settings settings = Settings.load(parent.configPath());
-      try (Node node = settings.startNode()) {
-        out.println("tern: " + settings.describe(node));
-        out.flush();
-        awaitShutdown(node);
+      // Everything is read and validated before anything is bound: a mistake costs no half-started daemon.
+      Settings settings = Settings.load(parent.configPath(), parent.environment()::variable);
+      ReloadableDirectory users = new ReloadableDirectory(settings.usersFile());
+      Node node = settings.startNode(users);
+      try {
+        Hangup.onHangup(users::reload);
+        PidFile.write(settings.pidFile());
+      } catch (RuntimeException e) {
+        node.close();
+        throw e;
       }
+      out.println("tern: " + settings.describe(node));
+      out.flush();
+      awaitShutdown(node, settings.pidFile()); // the shutdown hook closes the node
       return 0;
     }
-    Path data = Path.of("tern-data").toAbsolutePath();
+    Path data = devData();
     ObjectStore store = new FileObjectStore(data);
     Node node = new Node(store, DevMode.prepare(store), new byte[0]);
     InetSocketAddress imap = node.listenImap(
         new Node.Listener(new InetSocketAddress("127.0.0.1", devPort("TERN_DEV_IMAP_PORT", DEV_IMAP_PORT)),
             ImapConfig.dev()));
+    // The dev user is built in: a SIGHUP has nothing to reload, but must not stop the daemon.
+    Hangup.onHangup(() -> LOG.info("development mode: nothing to reload"));
+    PidFile.write(data.resolve("tern.pid"));
     out.println("tern: development mode, data in " + data);
     out.println("tern: IMAP on " + imap.getHostString() + ":" + imap.getPort()
         + " (no TLS, plain login allowed) - user " + DevMode.LOGIN + ", password " + DevMode.PASSWORD);
@@ -45,8 +63,13 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         + "); print(m.login('" + DevMode.LOGIN + "', '" + DevMode.PASSWORD + "')); print(m.list())\"");
     out.println("tern: or point Thunderbird/mutt at 127.0.0.1:" + imap.getPort() + ", no encryption. Ctrl-C stops.");
     out.flush();
-    awaitShutdown(node);
+    awaitShutdown(node, data.resolve("tern.pid"));
     return 0;
+  }
+
+  /** Development mode's data directory, ./tern-data. */
+  static Path devData() {
+    return Path.of("tern-data").toAbsolutePath();
   }
 
   /** Tests run the dev command on a free port; nobody else needs this. */
@@ -55,11 +78,12 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     return value == null || value.isBlank() ? port : Integer.parseInt(value.trim());
   }
 
-  /** Blocks until the JVM is asked to stop, then closes the node (BYE to every session). */
-  private static void awaitShutdown(Node node) throws InterruptedException {
+  /** Blocks until the JVM is asked to stop, then closes the node (BYE to every session) and removes the pid file. */
+  private static void awaitShutdown(Node node, Path pidFile) throws InterruptedException {
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       node.close();
+      PidFile.removeOwn(pidFile);
       stopped.countDown();
     }, "tern-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);

@@ -1,11 +1,7 @@
 package dev.tern.daemon;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
-import dev.tern.crypto.CryptoRoot;
 import dev.tern.imap.ImapConfig;
 import dev.tern.imap.protocol.ImapLimits;
-import dev.tern.mailbox.User;
 import dev.tern.mailbox.UserDirectory;
 import dev.tern.storage.FileObjectStore;
 import dev.tern.storage.ObjectStore;
@@ -13,22 +9,23 @@ import dev.tern.storage.S3Config;
 import dev.tern.storage.S3ObjectStore;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 
 /**
- * {@code config.toml} (see {@code config.toml.example}): listeners, storage, users. Every problem
- * is reported as one {@link ConfigException} line naming the key.
+ * {@code config.toml} (see {@code docs/configuration.md}): listeners, storage, users, limits.
+ * {@link #load} validates every value, so a mistake stops the daemon before it binds anything;
+ * each problem is one {@link ConfigException} line naming the key.
  */
 final class Settings {
 
@@ -39,156 +36,227 @@ final class Settings {
     }
   }
 
-  private final Path file;
-  private final JsonNode root;
+  /** Where the objects live: the embedded directory store or an S3 bucket. */
+  sealed interface Storage {
+    ObjectStore open();
 
-  private Settings(Path file, JsonNode root) {
-    this.file = file;
-    this.root = root;
+    String describe();
   }
 
-  static Settings load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException("configuration file " + file + " not found (use -c FILE, or --dev)");
+  record DirectoryStorage(Path path) implements Storage {
+    @Override
+    public ObjectStore open() {
+      return new FileObjectStore(path);
     }
+
+    @Override
+    public String describe() {
+      return "directory " + path;
+    }
+  }
+
+  record S3Storage(S3Config config) implements Storage {
+    @Override
+    public ObjectStore open() {
+      return new S3ObjectStore(config);
+    }
+
+    @Override
+    public String describe() {
+      return "s3 " + config.describe();
+    }
+  }
+
+  private final ConfigFile config;
+  private final Storage storage;
+  private final List<Node.Listener> imapListeners;
+  private final Path usersFile;
+  private final byte[] serverSecret;
+  private final Path pidFile;
+
+  private Settings(ConfigFile config) {
+    this.config = config;
+    this.storage = storage(config);
+    this.imapListeners = imapListeners(config);
+    this.usersFile = config.path("users", "file").orElse(config.resolve(Path.of("users.toml")));
+    this.serverSecret = config.string("users", "server_secret", "").getBytes(StandardCharsets.UTF_8);
+    this.pidFile = config.path("daemon", "pid_file").orElse(config.resolve(Path.of("tern.pid")));
+    Path pidDirectory = pidFile.getParent();
+    if (pidDirectory != null && !Files.isDirectory(pidDirectory)) {
+      throw config.problem("daemon", "pid_file", "is in a directory that does not exist: " + pidDirectory);
+    }
+  }
+
+  /** Reads and validates {@code file}, with the environment variables {@code environment} finds overriding it. */
+  static Settings load(Path file, Function<String, String> environment) {
+    return new Settings(ConfigFile.read(file, environment));
+  }
+
+  Path file() {
+    return config.file();
+  }
+
+  Storage storage() {
+    return storage;
+  }
+
+  Path usersFile() {
+    return usersFile;
+  }
+
+  byte[] serverSecret() {
+    return serverSecret.clone();
+  }
+
+  Path pidFile() {
+    return pidFile;
+  }
+
+  List<Node.Listener> imapListeners() {
+    return imapListeners;
+  }
+
+  /** Opens the store and every listener; a listener that cannot bind closes what was opened. */
+  Node startNode(UserDirectory users) {
+    Node node = new Node(storage.open(), users, serverSecret);
     try {
-      return new Settings(file, new TomlMapper().readTree(file.toFile()));
-    } catch (IOException e) {
-      throw new ConfigException("cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
-    }
-  }
-
-  Node startNode() {
-    ObjectStore store = store();
-    Node node = new Node(store, users(), serverSecret());
-    Optional<SslContext> tls = tls();
-    boolean any = false;
-    if (root.has("imap")) {
-      JsonNode imap = root.get("imap");
-      if (tls.isEmpty()) {
-        throw new ConfigException("[imap] needs certificate and private_key (implicit TLS); use [imap_unsecure] for cleartext");
+      for (Node.Listener listener : imapListeners) {
+        node.listenImap(listener);
       }
-      node.listenImap(new Node.Listener(address(imap, "imap.bind", 993), config(tls, true, false)));
-      any = true;
-    }
-    if (root.has("imap_unsecure")) {
-      JsonNode imap = root.get("imap_unsecure");
-      boolean plaintext = imap.path("allow_plaintext_login").asBoolean(false);
-      node.listenImap(new Node.Listener(address(imap, "imap_unsecure.bind", 143), config(tls, false, plaintext)));
-      any = true;
-    }
-    if (!any) {
+    } catch (RuntimeException e) {
       node.close();
-      throw new ConfigException(file + " opens no listener: add [imap] or [imap_unsecure]");
+      throw e;
     }
     return node;
   }
 
   String describe(Node node) {
-    return "listening on " + node.addresses() + " (configuration " + file + ")";
+    return "listening on " + node.addresses() + " (configuration " + config.file() + ")";
   }
 
-  private ImapConfig config(Optional<SslContext> tls, boolean implicitTls, boolean plaintextLogin) {
-    JsonNode limits = root.path("limits");
-    ImapLimits imapLimits = new ImapLimits(
-        limits.path("max_line_length").asInt(ImapLimits.DEFAULTS.maxLineLength()),
-        limits.path("max_literal_size").asInt(ImapLimits.DEFAULTS.maxLiteralSize()),
-        limits.path("max_command_size").asInt(ImapLimits.DEFAULTS.maxCommandSize()),
-        limits.path("max_message_size").asLong(ImapLimits.DEFAULTS.maxAppendSize()),
-        ImapLimits.DEFAULTS.maxChunkSize(), true);
-    return new ImapConfig(imapLimits, tls, implicitTls, plaintextLogin,
-        Duration.ofSeconds(root.path("cluster").path("poll_interval_seconds").asLong(5)),
-        Duration.ofMillis(limits.path("failed_login_delay_ms").asLong(500)),
-        Duration.ofMinutes(30));
+  // ---- validation: everything below runs in load(), before anything is opened ----
+
+  private static List<Node.Listener> imapListeners(ConfigFile config) {
+    Optional<SslContext> tls = tls(config);
+    ImapLimits limits = limits(config);
+    Duration poll = Duration.ofSeconds(config.integer("cluster", "poll_interval_seconds", 5, 1, 86_400));
+    Duration failedLoginDelay = Duration.ofMillis(config.integer("limits", "failed_login_delay_ms", 500, 0, 60_000));
+    List<Node.Listener> listeners = new ArrayList<>();
+    if (config.has("imap")) {
+      if (tls.isEmpty()) {
+        throw new ConfigException(config.file()
+            + ": [imap] needs certificate and private_key (implicit TLS); use [imap_unsecure] for cleartext");
+      }
+      listeners.add(new Node.Listener(address(config, "imap", 993),
+          new ImapConfig(limits, tls, true, false, poll, failedLoginDelay, Duration.ofMinutes(30))));
+    }
+    if (config.has("imap_unsecure")) {
+      boolean plaintext = config.bool("imap_unsecure", "allow_plaintext_login", false);
+      listeners.add(new Node.Listener(address(config, "imap_unsecure", 143),
+          new ImapConfig(limits, tls, false, plaintext, poll, failedLoginDelay, Duration.ofMinutes(30))));
+    }
+    if (listeners.isEmpty()) {
+      throw new ConfigException(config.file() + " opens no listener: add [imap] or [imap_unsecure]");
+    }
+    return List.copyOf(listeners);
   }
 
-  private Optional<SslContext> tls() {
-    JsonNode imap = root.path("imap");
-    if (!imap.has("certificate") && !imap.has("private_key")) {
+  private static ImapLimits limits(ConfigFile config) {
+    ImapLimits defaults = ImapLimits.DEFAULTS;
+    int maxLine = (int) config.integer("limits", "max_line_length", defaults.maxLineLength(), 64, Integer.MAX_VALUE);
+    int maxCommand = (int) config.integer("limits", "max_command_size", Math.max(defaults.maxCommandSize(), maxLine),
+        maxLine, Integer.MAX_VALUE);
+    return new ImapLimits(maxLine,
+        (int) config.integer("limits", "max_literal_size", defaults.maxLiteralSize(), 0, Integer.MAX_VALUE),
+        maxCommand,
+        config.integer("limits", "max_message_size", defaults.maxAppendSize(), 0, Long.MAX_VALUE),
+        defaults.maxChunkSize(), true);
+  }
+
+  /** The [imap] certificate, which [imap_unsecure] also uses for STARTTLS. */
+  private static Optional<SslContext> tls(ConfigFile config) {
+    Optional<Path> certificate = config.path("imap", "certificate");
+    Optional<Path> key = config.path("imap", "private_key");
+    if (certificate.isEmpty() && key.isEmpty()) {
       return Optional.empty();
     }
-    Path certificate = Path.of(required(imap, "certificate", "imap.certificate"));
-    Path key = Path.of(required(imap, "private_key", "imap.private_key"));
+    Path certificateFile = existing(config, "certificate", certificate);
+    Path keyFile = existing(config, "private_key", key);
     try {
-      return Optional.of(SslContextBuilder.forServer(certificate.toFile(), key.toFile()).build());
+      return Optional.of(SslContextBuilder.forServer(certificateFile.toFile(), keyFile.toFile()).build());
     } catch (SSLException | IllegalArgumentException e) {
-      throw new ConfigException("[imap] certificate/private_key unusable: " + e.getMessage());
+      throw new ConfigException(config.file() + ": [imap] certificate/private_key unusable: "
+          + ConfigFile.firstLine(e.getMessage()));
     }
   }
 
-  private ObjectStore store() {
-    JsonNode storage = root.path("storage");
-    String type = storage.path("type").asText("directory");
+  private static Path existing(ConfigFile config, String name, Optional<Path> path) {
+    Path file = path.orElseThrow(
+        () -> config.problem("imap", name, "is required with the other of certificate/private_key"));
+    if (!Files.isReadable(file)) {
+      throw config.problem("imap", name, "names " + file + ", which does not exist or is not readable");
+    }
+    return file;
+  }
+
+  private static Storage storage(ConfigFile config) {
+    String type = config.string("storage", "type", "directory");
     return switch (type) {
-      case "directory" -> new FileObjectStore(Path.of(required(storage, "path", "storage.path")));
-      case "s3" -> {
-        S3Config config = storage.has("endpoint")
-            ? S3Config.of(URI.create(required(storage, "endpoint", "storage.endpoint")),
-                required(storage, "bucket", "storage.bucket"), required(storage, "access_key_id", "storage.access_key_id"),
-                required(storage, "secret_access_key", "storage.secret_access_key"))
-            : S3Config.aws(storage.path("region").asText("us-east-1"), required(storage, "bucket", "storage.bucket"),
-                required(storage, "access_key_id", "storage.access_key_id"),
-                required(storage, "secret_access_key", "storage.secret_access_key"));
-        yield new S3ObjectStore(config);
+      case "directory" -> {
+        Path path = config.path("storage", "path").orElseThrow(() -> config.problem("storage", "path", "is required"));
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+          throw config.problem("storage", "path", "names " + path + ", which is not a directory");
+        }
+        yield new DirectoryStorage(path);
       }
-      default -> throw new ConfigException("storage.type must be \"directory\" or \"s3\", not \"" + type + "\"");
+      case "s3" -> new S3Storage(s3(config));
+      default -> throw config.problem("storage", "type", "must be \"directory\" or \"s3\", not \"" + type + "\"");
     };
   }
 
-  private byte[] serverSecret() {
-    String secret = root.path("users").path("server_secret").asText("");
-    return secret.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  /** Users from the file named by {@code [users] file}: one table per login. */
-  private UserDirectory users() {
-    JsonNode users = root.path("users");
-    Path usersFile = file.resolveSibling(required(users, "file", "users.file"));
-    JsonNode table;
-    try {
-      table = new TomlMapper().readTree(usersFile.toFile());
-    } catch (IOException e) {
-      throw new ConfigException("cannot read users file " + usersFile + ": " + e.getMessage().lines().findFirst().orElse(""));
-    }
-    List<User> all = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = table.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      String login = entry.getKey();
-      JsonNode user = entry.getValue();
-      List<String> addresses = new ArrayList<>();
-      user.path("addresses").forEach(a -> addresses.add(a.asText()));
-      CryptoRoot root;
+  private static S3Config s3(ConfigFile config) {
+    Optional<URI> endpoint = config.string("storage", "endpoint").map(text -> {
       try {
-        root = CryptoRoot.parse(required(user, "crypto_root", login + ".crypto_root"));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(usersFile + ": " + login + ".crypto_root: " + e.getMessage());
+        return new URI(text);
+      } catch (URISyntaxException e) {
+        throw config.problem("storage", "endpoint", "is not a URI: " + e.getReason());
       }
-      all.add(new User(login, user.path("id").asText(login), addresses,
-          required(user, "password", login + ".password"), root));
-    }
+    });
+    String bucket = config.required("storage", "bucket");
+    String accessKey = config.required("storage", "access_key_id");
+    String secretKey = config.required("storage", "secret_access_key");
     try {
-      return UserDirectory.of(all);
+      S3Config s3 = endpoint.isPresent()
+          ? S3Config.of(endpoint.get(), bucket, accessKey, secretKey)
+          : S3Config.aws(S3Config.DEFAULT_REGION, bucket, accessKey, secretKey);
+      return s3.withRegion(config.string("storage", "region", S3Config.DEFAULT_REGION))
+          .withKeyPrefix(config.string("storage", "prefix", ""))
+          .withPathStyle(config.bool("storage", "path_style", endpoint.isPresent()));
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(usersFile + ": " + e.getMessage());
+      throw new ConfigException(config.file() + ": [storage] " + e.getMessage());
     }
   }
 
-  private static InetSocketAddress address(JsonNode section, String key, int defaultPort) {
-    String bind = section.path("bind").asText("127.0.0.1:" + defaultPort);
+  private static InetSocketAddress address(ConfigFile config, String section, int defaultPort) {
+    String bind = config.string(section, "bind", "127.0.0.1:" + defaultPort);
     int colon = bind.lastIndexOf(':');
+    String host = colon < 0 ? "" : bind.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // [::1]:143
+    }
+    int port;
     try {
-      return new InetSocketAddress(bind.substring(0, colon).replace("[", "").replace("]", ""),
-          Integer.parseInt(bind.substring(colon + 1)));
-    } catch (RuntimeException e) {
-      throw new ConfigException(key + " must be host:port, not \"" + bind + "\"");
+      port = Integer.parseInt(bind.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      port = -1;
     }
-  }
-
-  private String required(JsonNode section, String name, String key) {
-    JsonNode value = section.get(name);
-    if (value == null || value.asText().isEmpty()) {
-      throw new ConfigException(file + ": " + key + " is required");
+    if (host.isEmpty() || port < 0 || port > 65_535) {
+      throw config.problem(section, "bind", "must be host:port with a port from 0 to 65535, not \"" + bind + "\"");
     }
-    return value.asText();
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw config.problem(section, "bind", "names a host that does not resolve: " + host);
+    }
+    return address;
   }
 }

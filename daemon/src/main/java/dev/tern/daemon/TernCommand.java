@@ -9,11 +9,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The top of the {@code tern} command line; subcommands arrive with the issues that need them. */
+/** The top of the {@code tern} command line. */
 @Command(
     name = "tern",
-    subcommands = {DaemonCommand.class},
+    subcommands = {DaemonCommand.class, AccountCommand.class, ToolsCommand.class, ReloadCommand.class,
+        CheckCommand.class},
     mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT, // every subcommand gets --help (and --version)
     versionProvider = TernCommand.Version.class,
     description = {
       "Tern: a clustered IMAP and LMTP mail server keeping each user's mail encrypted in an object store.",
@@ -35,6 +37,16 @@ public final class TernCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  private final Environment environment;
+
+  private TernCommand(Environment environment) {
+    this.environment = environment;
+  }
+
+  Environment environment() {
+    return environment;
+  }
+
   Path configPath() {
     return config != null ? config : Path.of("config.toml");
   }
@@ -50,11 +62,33 @@ public final class TernCommand implements Runnable {
   }
 
   static CommandLine commandLine() {
-    CommandLine commandLine = new CommandLine(new TernCommand());
-    // Configuration mistakes are one line for the admin, not a stack trace.
+    return commandLine(Environment.system());
+  }
+
+  /** The command line with its environment (variables, terminal, stdin); tests pass their own. */
+  static CommandLine commandLine(Environment environment) {
+    CommandLine commandLine = new CommandLine(new TernCommand(environment));
+    // A mistyped command line: what is wrong, near misses, and always the usage of the command at hand.
+    commandLine.setParameterExceptionHandler((e, args) -> {
+      CommandLine at = e.getCommandLine();
+      at.getErr().println("tern: " + e.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, at.getErr());
+      at.usage(at.getErr());
+      return at.getCommandSpec().exitCodeOnInvalidInput();
+    });
+    // Every failure is one line for the admin, not a stack trace: exit code 2 for a configuration
+    // mistake, 1 for a command that cannot do what was asked, 2 for anything unexpected.
     commandLine.setExecutionExceptionHandler((e, cl, parsed) -> {
-      cl.getErr().println("tern: " + (e instanceof Settings.ConfigException ? "" : e.getClass().getSimpleName() + ": ")
-          + e.getMessage());
+      String message = ConfigFile.firstLine(e.getMessage());
+      if (e instanceof Settings.ConfigException) {
+        cl.getErr().println("tern: " + message);
+        return 2;
+      }
+      if (e instanceof Failure || e instanceof java.io.UncheckedIOException) {
+        cl.getErr().println("tern: " + message);
+        return 1;
+      }
+      cl.getErr().println("tern: " + e.getClass().getSimpleName() + ": " + message);
       return 2;
     });
     return commandLine;

@@ -93,7 +93,7 @@ record DevDaemon(Process process, StringBuilder out, Path errFile, CompletableFu
   }
 
   /** The launcher at the repository's top: the property failsafe sets, else next to this module. */
-  private static Path launcher() {
+  static Path launcher() {
     String configured = System.getProperty("tern.launcher");
     Path launcher = (configured != null ? Path.of(configured) : Path.of("..", "tern")).toAbsolutePath().normalize();
     assertTrue(Files.isExecutable(launcher), "launcher missing: " + launcher);

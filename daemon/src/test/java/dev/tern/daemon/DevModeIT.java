@@ -1,6 +1,7 @@
 package dev.tern.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's dev-mode command as a user runs it: the repository's {@code ./tern --dev daemon}
  * launcher in a fresh working directory (so {@code ./tern-data} lands there), on a free port
- * through {@code TERN_DEV_IMAP_PORT}, driven by Python's {@code imaplib}; then SIGTERM, and a
- * second start that still has the mail. Runs in {@code verify} (failsafe), after the jar is built.
+ * through {@code TERN_DEV_IMAP_PORT}, driven by Python's {@code imaplib}; {@code tern --dev reload}
+ * (SIGHUP through the pid file) leaves it serving; then SIGTERM, and a second start that still has
+ * the mail. Runs in {@code verify} (failsafe), after the jar is built.
  */
 class DevModeIT {
 
@@ -106,6 +108,14 @@ class DevModeIT {
     assertTrue(output.contains("LOGOUT ok"), output);
     assertTrue(Files.isDirectory(workingDirectory.resolve("tern-data")), "./tern-data in the working directory");
 
+    // The pid file names the daemon; `tern --dev reload` signals it, and SIGHUP does not stop it.
+    Path pidFile = workingDirectory.resolve("tern-data/tern.pid");
+    assertEquals(first.process().pid(), Long.parseLong(Files.readString(pidFile).trim()), "the pid file");
+    String reloaded = run(List.of(DevDaemon.launcher().toString(), "--dev", "reload"), null);
+    assertTrue(reloaded.contains("tern: asked the daemon (pid " + first.process().pid() + ") to reload"), reloaded);
+    String afterReload = python("again");
+    assertTrue(afterReload.contains("EXISTS 1") && first.process().isAlive(), "serving after SIGHUP: " + afterReload);
+
     // SIGTERM: a connected client gets BYE, and the daemon is gone within a few seconds.
     try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
       client.setSoTimeout((int) TimeUnit.SECONDS.toMillis(STOP_SECONDS));
@@ -124,6 +134,7 @@ class DevModeIT {
       int exit = first.process().exitValue();
       assertTrue(exit == 0 || exit == 128 + 15, "exit code after SIGTERM: " + exit + "\n" + first.stderr());
       System.out.println("dev daemon stopped " + stopMillis + " ms after SIGTERM, exit code " + exit);
+      assertFalse(Files.exists(pidFile), "a graceful stop removes the pid file");
     }
 
     DevDaemon second = startDaemon();
