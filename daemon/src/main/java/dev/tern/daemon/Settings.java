@@ -3,6 +3,7 @@ package dev.tern.daemon;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.tern.crypto.CryptoRoot;
+import dev.tern.daemon.auth.AuthConfig;
 import dev.tern.imap.ImapConfig;
 import dev.tern.imap.protocol.ImapLimits;
 import dev.tern.mailbox.User;
@@ -81,6 +82,9 @@ final class Settings {
       node.close();
       throw new ConfigException(file + " opens no listener: add [imap] or [imap_unsecure]");
     }
+    if (root.has("auth")) {
+      node.listenAuth(address(root.get("auth"), "auth.bind", 12345), authConfig());
+    }
     return node;
   }
 
@@ -100,6 +104,12 @@ final class Settings {
         Duration.ofSeconds(root.path("cluster").path("poll_interval_seconds").asLong(5)),
         Duration.ofMillis(limits.path("failed_login_delay_ms").asLong(500)),
         Duration.ofMinutes(30));
+  }
+
+  /** {@code [auth]}: the authentication socket for Postfix; see docs/auth-socket.md. */
+  private AuthConfig authConfig() {
+    return new AuthConfig(root.get("auth").path("allow_plaintext").asBoolean(false),
+        Duration.ofMillis(root.path("limits").path("failed_login_delay_ms").asLong(500)));
   }
 
   private Optional<SslContext> tls() {

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's dev-mode command as a user runs it: the repository's {@code ./tern --dev daemon}
- * launcher in a fresh working directory (so {@code ./tern-data} lands there), on a free port
- * through {@code TERN_DEV_IMAP_PORT}, driven by Python's {@code imaplib}; then SIGTERM, and a
+ * launcher in a fresh working directory (so {@code ./tern-data} lands there), on free ports
+ * through {@code TERN_DEV_IMAP_PORT} and {@code TERN_DEV_AUTH_PORT}, driven by Python's
+ * {@code imaplib} (and one SMTP-AUTH-style request on the auth socket); then SIGTERM, and a
  * second start that still has the mail. Runs in {@code verify} (failsafe), after the jar is built.
  */
 class DevModeIT {
@@ -75,17 +76,34 @@ class DevModeIT {
       print("LOGOUT ok")
       """;
 
+  /** What Postfix sends: the handshake, then an unsecured AUTH PLAIN (dev mode allows plaintext). */
+  private static final String AUTH_SCRIPT = """
+      import base64, socket, sys
+      s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+      resp = base64.b64encode(b"\\0alice\\0hunter2").decode()
+      s.sendall(("VERSION\\t1\\t1\\nCPID\\t4242\\nAUTH\\t1\\tPLAIN\\tservice=smtp\\tnologin\\tresp=%s\\n" % resp).encode())
+      lines = s.makefile("r", encoding="utf-8")
+      for line in lines:
+          if line.startswith(("OK\\t", "FAIL\\t")):
+              print("AUTH", line.strip().replace("\\t", " "))
+              break
+      """;
+
   @TempDir Path workingDirectory;
   @TempDir Path outputs;
   private final List<Process> started = new ArrayList<>();
   private int port;
+  private int authPort;
 
   @BeforeEach
-  void choosePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  void choosePorts() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket authProbe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
+      authPort = authProbe.getLocalPort();
     }
     assertNotEquals(DaemonCommand.DEV_IMAP_PORT, port, "tests never take the dev port");
+    assertNotEquals(DaemonCommand.DEV_AUTH_PORT, authPort, "tests never take the dev auth port");
   }
 
   @AfterEach
@@ -105,6 +123,11 @@ class DevModeIT {
     String hint = first.hint().get(STOP_SECONDS, TimeUnit.SECONDS);
     String hinted = run(List.of("bash", "-c", hint.substring("tern: try ".length()).trim()), null);
     assertTrue(hinted.contains("('OK', [b'") && hinted.contains("INBOX"), "the printed python3 hint: " + hinted);
+
+    String authLine = awaitLine(first, "tern: auth socket");
+    assertTrue(authLine.contains("smtpd_sasl_path = inet:127.0.0.1:" + authPort + ")"), authLine);
+    String auth = run(List.of("python3", "-", Integer.toString(authPort)), AUTH_SCRIPT);
+    assertEquals("AUTH OK 1 user=alice\n", auth, "the dev auth socket");
 
     String output = python("first");
     System.out.println("imaplib, first start:\n" + output);
@@ -162,6 +185,20 @@ class DevModeIT {
     }
   }
 
+  /** The first stdout line starting with {@code prefix}, waiting for it a few seconds. */
+  private static String awaitLine(Daemon daemon, String prefix) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_SECONDS);
+    while (System.nanoTime() < deadline) {
+      java.util.Optional<String> line = daemon.stdout().lines().filter(l -> l.startsWith(prefix)).findFirst();
+      if (line.isPresent()) {
+        return line.get();
+      }
+      Thread.sleep(50);
+    }
+    fail("no line starting with '" + prefix + "':\n" + daemon.stdout());
+    return null;
+  }
+
   /** Starts {@code <repository>/tern --dev daemon} and waits for its "IMAP on" line. */
   private Daemon startDaemon() throws Exception {
     Path launcher = launcher();
@@ -170,6 +207,7 @@ class DevModeIT {
         .directory(workingDirectory.toFile())
         .redirectError(errFile.toFile());
     builder.environment().put("TERN_DEV_IMAP_PORT", Integer.toString(port));
+    builder.environment().put("TERN_DEV_AUTH_PORT", Integer.toString(authPort));
     Process process = builder.start();
     started.add(process);
     process.getOutputStream().close();
