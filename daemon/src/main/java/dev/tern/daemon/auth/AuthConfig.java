@@ -21,9 +21,6 @@ public record AuthConfig(boolean allowPlaintext, Duration failedAuthDelay) {
     }
   }
 
-  /** Passwords only over TLS, 500 ms after a first failure. */
-  public static final AuthConfig DEFAULTS = new AuthConfig(false, Duration.ofMillis(500));
-
   /** Development: plaintext allowed (the dev SMTP setup has no TLS). */
   public static AuthConfig dev() {
     return new AuthConfig(true, Duration.ofMillis(500));

@@ -206,7 +206,8 @@ final class AuthConnection extends ChannelInboundHandlerAdapter {
       case OK -> {
         requests.remove(request.id);
         delays.forgive(request.client);
-        LOG.debug("auth: {} authenticated (service {}, client {})", login, request.service, request.client);
+        LOG.debug("auth: {} authenticated (service {}, client {})", AuthReply.escape(login),
+            AuthReply.escape(request.service), AuthReply.escape(request.client));
         reply(new AuthReply.Ok(request.id, login));
       }
       case FAIL -> fail(request, Optional.of(login));
@@ -224,7 +225,8 @@ final class AuthConnection extends ChannelInboundHandlerAdapter {
   private void fail(Request request, Optional<String> login) {
     long delay = delays.next(request.client).toMillis();
     LOG.debug("auth: failed attempt for {} (service {}, client {}), answering in {} ms",
-        login.orElse("(no login)"), request.service, request.client, delay);
+        login.map(AuthReply::escape).orElse("(no login)"), AuthReply.escape(request.service),
+        AuthReply.escape(request.client), delay);
     ctx.executor().schedule(() -> {
       if (requests.get(request.id) == request) {
         requests.remove(request.id);

@@ -65,7 +65,7 @@ sealed interface AuthReply {
     }
   }
 
-  /** Dovecot's tab-escaping, so that a login can never end a field or a line. */
+  /** Dovecot's tab-escaping, so that a login can never end a field or a line (here or in a log). */
   static String escape(String value) {
     StringBuilder out = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {

@@ -50,7 +50,7 @@ final class Verifier implements AutoCloseable {
       return accounts.verifyPassword(login, password) ? Outcome.OK : Outcome.FAIL;
     } catch (RuntimeException e) {
       // A malformed hash in the users file, a directory that cannot answer: the admin's to fix.
-      LOG.warn("auth: cannot check the password of {}: {}", login, e.toString());
+      LOG.warn("auth: cannot check the password of {}: {}", AuthReply.escape(login), e.toString());
       return Outcome.TEMP;
     } finally {
       hashing.release();

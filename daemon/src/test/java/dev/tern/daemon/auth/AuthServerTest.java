@@ -87,6 +87,26 @@ class AuthServerTest {
     }
   }
 
+  @Test
+  void requestsInFlightOnOneConnectionAreBounded() {
+    try (AuthFixture fixture = new AuthFixture(new AuthConfig(false, Duration.ofMillis(10)));
+        AuthFixture.Client client = fixture.connect()) {
+      handshake(client);
+      int limit = AuthConnection.MAX_REQUESTS;
+      for (int id = 1; id <= limit + 2; id++) {
+        client.send("AUTH\t" + id + "\tLOGIN\tservice=smtp\tsecured"); // each waits for its CONT
+      }
+      for (int id = 1; id <= limit; id++) {
+        assertEquals("CONT\t" + id + "\tVXNlcm5hbWU6", client.read());
+      }
+      assertEquals("FAIL\t" + (limit + 1) + "\ttemp\treason=Too many requests in progress", client.read());
+      assertEquals("FAIL\t" + (limit + 2) + "\ttemp\treason=Too many requests in progress", client.read());
+      client.send("CANCEL\t1");
+      client.send("AUTH\t1\tPLAIN\tservice=smtp\tsecured\tresp=" + plain("alice", AuthFixture.PASSWORD));
+      assertEquals("OK\t1\tuser=alice", client.read(), "a cancelled request frees its place");
+    }
+  }
+
   private static long millisSince(long start) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
   }
