@@ -64,6 +64,7 @@ final class ConfigKeys {
       integer("lmtp", "max_message_size"),
 
       string("auth", "bind"),
+      bool("auth", "allow_plaintext"),
 
       string("users", "file"),
       string("users", "server_secret"),

@@ -1,5 +1,6 @@
 package dev.tern.daemon;
 
+import dev.tern.daemon.auth.AuthConfig;
 import dev.tern.imap.ImapConfig;
 import dev.tern.storage.FileObjectStore;
 import dev.tern.storage.ObjectStore;
@@ -23,6 +24,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DaemonCommand.class);
 
   static final int DEV_IMAP_PORT = 1143;
+  static final int DEV_AUTH_PORT = 12345;
 
   @ParentCommand TernCommand parent;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -62,6 +64,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     out.println("tern: try   python3 -c \"import imaplib; m = imaplib.IMAP4('127.0.0.1', " + imap.getPort()
         + "); print(m.login('" + DevMode.LOGIN + "', '" + DevMode.PASSWORD + "')); print(m.list())\"");
     out.println("tern: or point Thunderbird/mutt at 127.0.0.1:" + imap.getPort() + ", no encryption. Ctrl-C stops.");
+    out.println(devAuth(node));
     out.flush();
     awaitShutdown(node, data.resolve("tern.pid"));
     return 0;
@@ -70,6 +73,22 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
   /** Development mode's data directory, ./tern-data. */
   static Path devData() {
     return Path.of("tern-data").toAbsolutePath();
+  }
+
+  /**
+   * The auth socket for a local Postfix; a port already taken (a real Dovecot, say) leaves it out
+   * rather than stopping the dev daemon, whose point is IMAP.
+   */
+  private static String devAuth(Node node) {
+    InetSocketAddress wanted = new InetSocketAddress("127.0.0.1", devPort("TERN_DEV_AUTH_PORT", DEV_AUTH_PORT));
+    try {
+      InetSocketAddress auth = node.listenAuth(wanted, AuthConfig.dev());
+      return "tern: auth socket for Postfix (smtpd_sasl_type = dovecot, smtpd_sasl_path = inet:"
+          + auth.getHostString() + ":" + auth.getPort() + "), plaintext allowed - see docs/auth-socket.md";
+    } catch (RuntimeException e) {
+      return "tern: no auth socket: cannot listen on " + wanted.getHostString() + ":" + wanted.getPort() + " ("
+          + e.getMessage() + "); set TERN_DEV_AUTH_PORT";
+    }
   }
 
   /** Tests run the dev command on a free port; nobody else needs this. */

@@ -1,5 +1,7 @@
 package dev.tern.daemon;
 
+import dev.tern.daemon.auth.AuthConfig;
+import dev.tern.daemon.auth.AuthServer;
 import dev.tern.imap.ImapConfig;
 import dev.tern.imap.ImapServer;
 import dev.tern.log.HybridClock;
@@ -39,6 +41,7 @@ public final class Node implements AutoCloseable {
   private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("housekeeping").daemon().factory());
   private final List<ImapServer> servers = new ArrayList<>();
+  private final List<AuthServer> authServers = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
 
   public Node(ObjectStore store, UserDirectory users, byte[] serverSecret) {
@@ -63,6 +66,21 @@ public final class Node implements AutoCloseable {
     return address;
   }
 
+  /** Opens an authentication socket for MTAs (Dovecot's protocol); returns the address bound. */
+  public InetSocketAddress listenAuth(InetSocketAddress address, AuthConfig config) {
+    AuthServer server = new AuthServer(config, accounts, loops);
+    InetSocketAddress bound;
+    try {
+      bound = server.start(address);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    authServers.add(server);
+    this.bound.add(bound);
+    return bound;
+  }
+
   public List<InetSocketAddress> addresses() {
     return List.copyOf(bound);
   }
@@ -70,6 +88,9 @@ public final class Node implements AutoCloseable {
   @Override
   public void close() {
     for (ImapServer server : servers) {
+      server.close();
+    }
+    for (AuthServer server : authServers) {
       server.close();
     }
     housekeeping.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.tern.daemon;
 
+import dev.tern.daemon.auth.AuthConfig;
 import dev.tern.imap.ImapConfig;
 import dev.tern.imap.protocol.ImapLimits;
 import dev.tern.mailbox.UserDirectory;
@@ -70,6 +71,7 @@ final class Settings {
   private final ConfigFile config;
   private final Storage storage;
   private final List<Node.Listener> imapListeners;
+  private final Optional<AuthListener> authListener;
   private final Path usersFile;
   private final byte[] serverSecret;
   private final Path pidFile;
@@ -78,6 +80,7 @@ final class Settings {
     this.config = config;
     this.storage = storage(config);
     this.imapListeners = imapListeners(config);
+    this.authListener = authListener(config);
     this.usersFile = config.path("users", "file").orElse(config.resolve(Path.of("users.toml")));
     this.serverSecret = config.string("users", "server_secret", "").getBytes(StandardCharsets.UTF_8);
     this.pidFile = config.path("daemon", "pid_file").orElse(config.resolve(Path.of("tern.pid")));
@@ -123,6 +126,7 @@ final class Settings {
       for (Node.Listener listener : imapListeners) {
         node.listenImap(listener);
       }
+      authListener.ifPresent(auth -> node.listenAuth(auth.address(), auth.config()));
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -159,6 +163,18 @@ final class Settings {
       throw new ConfigException(config.file() + " opens no listener: add [imap] or [imap_unsecure]");
     }
     return List.copyOf(listeners);
+  }
+
+  /** {@code [auth]}: the authentication socket for Postfix; see docs/auth-socket.md. */
+  record AuthListener(InetSocketAddress address, AuthConfig config) {}
+
+  private static Optional<AuthListener> authListener(ConfigFile config) {
+    if (!config.has("auth")) {
+      return Optional.empty();
+    }
+    return Optional.of(new AuthListener(address(config, "auth", 12345), new AuthConfig(
+        config.bool("auth", "allow_plaintext", false),
+        Duration.ofMillis(config.integer("limits", "failed_login_delay_ms", 500, 0, 60_000)))));
   }
 
   private static ImapLimits limits(ConfigFile config) {

@@ -28,10 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's dev-mode command as a user runs it: the repository's {@code ./tern --dev daemon}
- * launcher in a fresh working directory (so {@code ./tern-data} lands there), on a free port
- * through {@code TERN_DEV_IMAP_PORT}, driven by Python's {@code imaplib}; {@code tern --dev reload}
- * (SIGHUP through the pid file) leaves it serving; then SIGTERM, and a second start that still has
- * the mail. Runs in {@code verify} (failsafe), after the jar is built.
+ * launcher in a fresh working directory (so {@code ./tern-data} lands there), on free ports
+ * through {@code TERN_DEV_IMAP_PORT} and {@code TERN_DEV_AUTH_PORT}, driven by Python's
+ * {@code imaplib} (and one SMTP-AUTH-style request on the auth socket); then SIGTERM, and a
+ * second start that still has the mail. Runs in {@code verify} (failsafe), after the jar is built.
  */
 class DevModeIT {
 
@@ -72,14 +72,29 @@ class DevModeIT {
       print("LOGOUT ok")
       """;
 
+  /** What Postfix sends: the handshake, then an unsecured AUTH PLAIN (dev mode allows plaintext). */
+  private static final String AUTH_SCRIPT = """
+      import base64, socket, sys
+      s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30)
+      resp = base64.b64encode(b"\\0alice\\0hunter2").decode()
+      s.sendall(("VERSION\\t1\\t1\\nCPID\\t4242\\nAUTH\\t1\\tPLAIN\\tservice=smtp\\tnologin\\tresp=%s\\n" % resp).encode())
+      lines = s.makefile("r", encoding="utf-8")
+      for line in lines:
+          if line.startswith(("OK\\t", "FAIL\\t")):
+              print("AUTH", line.strip().replace("\\t", " "))
+              break
+      """;
+
   @TempDir Path workingDirectory;
   @TempDir Path outputs;
   private final List<Process> started = new ArrayList<>();
   private int port;
+  private int authPort;
 
   @BeforeEach
-  void choosePort() throws IOException {
+  void choosePorts() throws IOException {
     port = DevDaemon.freePort();
+    authPort = DevDaemon.freePort();
   }
 
   @AfterEach
@@ -99,6 +114,11 @@ class DevModeIT {
     String hint = first.hint().get(STOP_SECONDS, TimeUnit.SECONDS);
     String hinted = run(List.of("bash", "-c", hint.substring("tern: try ".length()).trim()), null);
     assertTrue(hinted.contains("('OK', [b'") && hinted.contains("INBOX"), "the printed python3 hint: " + hinted);
+
+    String authLine = first.stdout().lines().filter(l -> l.startsWith("tern: auth socket")).findFirst().orElseThrow();
+    assertTrue(authLine.contains("smtpd_sasl_path = inet:127.0.0.1:" + authPort + ")"), authLine);
+    String auth = run(List.of("python3", "-", Integer.toString(authPort)), AUTH_SCRIPT);
+    assertEquals("AUTH OK 1 user=alice\n", auth, "the dev auth socket");
 
     String output = python("first");
     System.out.println("imaplib, first start:\n" + output);
@@ -149,8 +169,9 @@ class DevModeIT {
   // ---- the daemon ----
 
   private DevDaemon startDaemon() throws Exception {
-    DevDaemon daemon = DevDaemon.start(workingDirectory, outputs, Map.of("TERN_DEV_IMAP_PORT", port),
-        List.of("IMAP on 127.0.0.1:" + port + " "));
+    DevDaemon daemon = DevDaemon.start(workingDirectory, outputs,
+        Map.of("TERN_DEV_IMAP_PORT", port, "TERN_DEV_AUTH_PORT", authPort),
+        List.of("IMAP on 127.0.0.1:" + port + " ", "tern: auth socket"));
     started.add(daemon.process());
     return daemon;
   }

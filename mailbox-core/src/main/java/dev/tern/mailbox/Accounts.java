@@ -79,6 +79,8 @@ public final class Accounts {
 
   private record Cached(KeyBundle keys, String passwordHash, long expiresAt) {}
 
+  private record Verified(String passwordHash, long expiresAt) {}
+
   private final LogContext context;
   private final UserDirectory users;
   private final byte[] serverSecret;
@@ -86,6 +88,7 @@ public final class Accounts {
   private final InstantSource clock;
   private final Map<String, Shared> open = new ConcurrentHashMap<>();
   private final Map<String, Cached> loginCache = new ConcurrentHashMap<>();
+  private final Map<String, Verified> verifiedCache = new ConcurrentHashMap<>();
   private final SecretKeySpec cacheKey;
   private final IncomingQueue incoming;
 
@@ -187,6 +190,35 @@ public final class Accounts {
       return new Lease(shared);
     }
     return user.cryptoRoot() instanceof CryptoRoot.Cleartext cleartext ? lease(user, cleartext.keys()) : null;
+  }
+
+  /**
+   * Whether {@code password} is the user's, without opening the account (SMTP AUTH needs no keys).
+   * Successes are cached like logins (either cache answers), unknown users cost a verification.
+   *
+   * @throws IllegalArgumentException if the directory holds a malformed hash for the user
+   */
+  public boolean verifyPassword(String login, CharSequence password) {
+    Optional<User> found = users.byLogin(login);
+    if (found.isEmpty()) {
+      PasswordHash.verify(password, DUMMY_HASH);
+      return false;
+    }
+    String hash = found.get().passwordHash();
+    String cacheEntry = cacheKey(login, password);
+    long now = clock.millis();
+    Verified verified = verifiedCache.get(cacheEntry);
+    Cached cached = loginCache.get(cacheEntry);
+    if ((verified != null && verified.expiresAt > now && verified.passwordHash.equals(hash))
+        || (cached != null && cached.expiresAt > now && cached.passwordHash.equals(hash))) {
+      return true;
+    }
+    if (!PasswordHash.verify(password, hash)) {
+      return false;
+    }
+    verifiedCache.put(cacheEntry, new Verified(hash, now + loginCacheTtl.toMillis()));
+    verifiedCache.values().removeIf(v -> v.expiresAt <= now);
+    return true;
   }
 
   /** Opens a user's account with keys already at hand (a cleartext root, the dev user). */

@@ -1,8 +1,10 @@
 package dev.tern.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tern.crypto.CryptoRoot;
@@ -81,5 +83,20 @@ class AccountsTest {
   void anIncomingOnlyRootCannotLogIn() {
     addUser("carol", "pw", new CryptoRoot.Incoming(KeyBundle.generate().publicKey()));
     assertEquals(Optional.empty(), accounts.login("carol", "pw"));
+  }
+
+  @Test
+  void verifyPasswordNeedsNoKeysAndAChangedHashEndsACachedSuccess() {
+    addUser("dave", "pw", new CryptoRoot.Incoming(KeyBundle.generate().publicKey()));
+    assertTrue(accounts.verifyPassword("dave", "pw"), "no keys needed, even with an incoming-only root");
+    assertTrue(accounts.verifyPassword("dave", "pw"), "again, from the cache");
+    assertFalse(accounts.verifyPassword("dave", "wrong"));
+    assertFalse(accounts.verifyPassword("mallory", "pw"));
+    addUser("dave", "new", directory.get("dave").cryptoRoot());
+    assertFalse(accounts.verifyPassword("dave", "pw"));
+    assertTrue(accounts.verifyPassword("dave", "new"));
+    directory.put("dave", new User("dave", "dave", List.of(), "$argon2id$broken", directory.get("dave").cryptoRoot()));
+    assertThrows(IllegalArgumentException.class, () -> accounts.verifyPassword("dave", "new"),
+        "a broken hash is an error to report, not a wrong password");
   }
 }
