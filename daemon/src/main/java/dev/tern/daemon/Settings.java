@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.tern.crypto.CryptoRoot;
 import dev.tern.imap.ImapConfig;
 import dev.tern.imap.protocol.ImapLimits;
+import dev.tern.lmtp.LmtpConfig;
 import dev.tern.mailbox.User;
 import dev.tern.mailbox.UserDirectory;
 import dev.tern.storage.FileObjectStore;
@@ -77,9 +78,21 @@ final class Settings {
       node.listenImap(new Node.Listener(address(imap, "imap_unsecure.bind", 143), config(tls, false, plaintext)));
       any = true;
     }
+    if (root.has("lmtp")) {
+      JsonNode lmtp = root.get("lmtp");
+      LmtpConfig defaults = LmtpConfig.defaults();
+      try {
+        node.listenLmtp(address(lmtp, "lmtp.bind", 24), defaults.withHostname(lmtp.path("hostname").asText(defaults.hostname()))
+            .withMaxMessageSize(lmtp.path("max_message_size").asLong(defaults.maxMessageSize())));
+      } catch (IllegalArgumentException e) {
+        node.close();
+        throw new ConfigException("[lmtp] " + e.getMessage());
+      }
+      any = true;
+    }
     if (!any) {
       node.close();
-      throw new ConfigException(file + " opens no listener: add [imap] or [imap_unsecure]");
+      throw new ConfigException(file + " opens no listener: add [imap], [imap_unsecure] or [lmtp]");
     }
     return node;
   }

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's dev-mode command as a user runs it: the repository's {@code ./tern --dev daemon}
- * launcher in a fresh working directory (so {@code ./tern-data} lands there), on a free port
- * through {@code TERN_DEV_IMAP_PORT}, driven by Python's {@code imaplib}; then SIGTERM, and a
- * second start that still has the mail. Runs in {@code verify} (failsafe), after the jar is built.
+ * launcher in a fresh working directory (so {@code ./tern-data} lands there), on free ports
+ * through {@code TERN_DEV_IMAP_PORT} and {@code TERN_DEV_LMTP_PORT}, driven by Python's
+ * {@code imaplib}; then SIGTERM, and a second start that still has the mail and takes the printed
+ * LMTP one-liner ({@code smtplib}). Runs in {@code verify} (failsafe), after the jar is built.
  */
 class DevModeIT {
 
@@ -79,13 +80,17 @@ class DevModeIT {
   @TempDir Path outputs;
   private final List<Process> started = new ArrayList<>();
   private int port;
+  private int lmtpPort;
 
   @BeforeEach
-  void choosePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  void choosePorts() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket lmtpProbe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
+      lmtpPort = lmtpProbe.getLocalPort();
     }
     assertNotEquals(DaemonCommand.DEV_IMAP_PORT, port, "tests never take the dev port");
+    assertNotEquals(DaemonCommand.DEV_LMTP_PORT, lmtpPort, "tests never take the dev port");
   }
 
   @AfterEach
@@ -139,14 +144,19 @@ class DevModeIT {
     System.out.println("imaplib, after the restart:\n" + again);
     assertTrue(again.contains("EXISTS 1"), "the message survived the restart: " + again);
     assertTrue(again.contains("FETCH "), again);
+    String lmtpHint = second.lmtpHint().get(STOP_SECONDS, TimeUnit.SECONDS);
+    assertTrue(lmtpHint.startsWith("tern: LMTP on 127.0.0.1:" + lmtpPort + " "), lmtpHint);
+    String delivered = run(List.of("bash", "-c", lmtpHint.substring(lmtpHint.indexOf(":  ") + 3).trim()), null);
+    assertEquals("{}", delivered.trim(), "the printed smtplib one-liner delivers (no recipient refused)");
     second.process().destroy();
     assertTrue(second.process().waitFor(STOP_SECONDS, TimeUnit.SECONDS), "second daemon did not stop");
   }
 
   // ---- the daemon ----
 
-  /** A running launcher; {@code hint} completes with the "tern: try ..." line printed after "IMAP on". */
-  private record Daemon(Process process, StringBuilder out, Path errFile, CompletableFuture<String> hint) {
+  /** A running launcher; {@code hint} completes with the "tern: try ..." line, {@code lmtpHint} with "LMTP on". */
+  private record Daemon(Process process, StringBuilder out, Path errFile, CompletableFuture<String> hint,
+      CompletableFuture<String> lmtpHint) {
     String stdout() {
       synchronized (out) {
         return out.toString();
@@ -170,12 +180,14 @@ class DevModeIT {
         .directory(workingDirectory.toFile())
         .redirectError(errFile.toFile());
     builder.environment().put("TERN_DEV_IMAP_PORT", Integer.toString(port));
+    builder.environment().put("TERN_DEV_LMTP_PORT", Integer.toString(lmtpPort));
     Process process = builder.start();
     started.add(process);
     process.getOutputStream().close();
     StringBuilder out = new StringBuilder();
     CompletableFuture<String> listening = new CompletableFuture<>();
     CompletableFuture<String> hint = new CompletableFuture<>();
+    CompletableFuture<String> lmtpHint = new CompletableFuture<>();
     Thread.ofVirtual().start(() -> {
       try (BufferedReader reader = process.inputReader(StandardCharsets.UTF_8)) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -186,15 +198,18 @@ class DevModeIT {
             listening.complete(line);
           } else if (line.startsWith("tern: try ")) {
             hint.complete(line);
+          } else if (line.startsWith("tern: LMTP on ")) {
+            lmtpHint.complete(line);
           }
         }
         listening.completeExceptionally(new IOException("stdout closed"));
         hint.completeExceptionally(new IOException("stdout closed without a try-this line"));
+        lmtpHint.completeExceptionally(new IOException("stdout closed without an LMTP line"));
       } catch (IOException e) {
         listening.completeExceptionally(e);
       }
     });
-    Daemon daemon = new Daemon(process, out, errFile, hint);
+    Daemon daemon = new Daemon(process, out, errFile, hint, lmtpHint);
     String line;
     try {
       line = listening.get(START_SECONDS, TimeUnit.SECONDS);
