@@ -6,6 +6,7 @@ import dev.tern.mailbox.UserDirectory;
 import dev.tern.storage.StorageException;
 import dev.tern.storage.TransientStorageException;
 import io.netty.channel.Channel;
+import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -84,8 +85,9 @@ final class LmtpSession implements Runnable {
     this.users = users;
     this.accounts = accounts;
     this.out = new ReplyWriter(channel, config.hostname());
+    // RFC 5952 form for IPv6 ("::1", as Dovecot writes it), dotted quad for IPv4.
     this.clientIp = channel.remoteAddress() instanceof InetSocketAddress remote && remote.getAddress() != null
-        ? remote.getAddress().getHostAddress() : null;
+        ? NetUtil.toAddressString(remote.getAddress()) : null;
     byte[] id = new byte[16];
     ThreadLocalRandom.current().nextBytes(id);
     this.connectionId = Base64.getEncoder().withoutPadding().encodeToString(id); // Dovecot's id form
