@@ -62,6 +62,7 @@ final class ConfigKeys {
 
       string("lmtp", "bind"),
       integer("lmtp", "max_message_size"),
+      string("lmtp", "hostname"),
 
       string("auth", "bind"),
       bool("auth", "allow_plaintext"),

@@ -2,6 +2,7 @@ package dev.tern.daemon;
 
 import dev.tern.daemon.auth.AuthConfig;
 import dev.tern.imap.ImapConfig;
+import dev.tern.lmtp.LmtpConfig;
 import dev.tern.storage.FileObjectStore;
 import dev.tern.storage.ObjectStore;
 import java.io.PrintWriter;
@@ -18,13 +19,14 @@ import picocli.CommandLine.Spec;
  * {@code tern daemon}: runs the servers until SIGTERM or SIGINT, then stops them gracefully; on
  * SIGHUP it reads the users file again. Its process id goes to the pid file for {@code tern reload}.
  */
-@Command(name = "daemon", description = "Run the IMAP server (dev mode: --dev before daemon).")
+@Command(name = "daemon", description = "Run the IMAP and LMTP servers (dev mode: --dev before daemon).")
 final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(DaemonCommand.class);
 
   static final int DEV_IMAP_PORT = 1143;
   static final int DEV_AUTH_PORT = 12345;
+  static final int DEV_LMTP_PORT = 1025;
 
   @ParentCommand TernCommand parent;
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -63,6 +65,12 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
         + " (no TLS, plain login allowed) - user " + DevMode.LOGIN + ", password " + DevMode.PASSWORD);
     out.println("tern: try   python3 -c \"import imaplib; m = imaplib.IMAP4('127.0.0.1', " + imap.getPort()
         + "); print(m.login('" + DevMode.LOGIN + "', '" + DevMode.PASSWORD + "')); print(m.list())\"");
+    InetSocketAddress lmtp = node.listenLmtp(
+        new InetSocketAddress("127.0.0.1", devPort("TERN_DEV_LMTP_PORT", DEV_LMTP_PORT)), LmtpConfig.defaults());
+    out.println("tern: LMTP on " + lmtp.getHostString() + ":" + lmtp.getPort() + " - deliver a test mail to "
+        + DevMode.ADDRESS + ":  python3 -c \"import smtplib; m = smtplib.LMTP('127.0.0.1', " + lmtp.getPort()
+        + "); print(m.sendmail('bob@example.tld', ['" + DevMode.ADDRESS
+        + "'], 'Subject: hello\\r\\n\\r\\nHi Alice.\\r\\n')); m.quit()\"");
     out.println("tern: or point Thunderbird/mutt at 127.0.0.1:" + imap.getPort() + ", no encryption. Ctrl-C stops.");
     out.println(devAuth(node));
     out.flush();

@@ -4,6 +4,8 @@ import dev.tern.daemon.auth.AuthConfig;
 import dev.tern.daemon.auth.AuthServer;
 import dev.tern.imap.ImapConfig;
 import dev.tern.imap.ImapServer;
+import dev.tern.lmtp.LmtpConfig;
+import dev.tern.lmtp.LmtpServer;
 import dev.tern.log.HybridClock;
 import dev.tern.log.LogConfig;
 import dev.tern.log.LogContext;
@@ -42,6 +44,7 @@ public final class Node implements AutoCloseable {
       Thread.ofPlatform().name("housekeeping").daemon().factory());
   private final List<ImapServer> servers = new ArrayList<>();
   private final List<AuthServer> authServers = new ArrayList<>();
+  private final List<LmtpServer> lmtpServers = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
 
   public Node(ObjectStore store, UserDirectory users, byte[] serverSecret) {
@@ -81,12 +84,24 @@ public final class Node implements AutoCloseable {
     return bound;
   }
 
+  /** Opens an LMTP listener delivering to this node's accounts; returns the address bound. */
+  public InetSocketAddress listenLmtp(InetSocketAddress address, LmtpConfig config) {
+    LmtpServer server = new LmtpServer(config, accounts.users(), accounts, loops);
+    InetSocketAddress listening = server.start(address);
+    lmtpServers.add(server);
+    bound.add(listening);
+    return listening;
+  }
+
   public List<InetSocketAddress> addresses() {
     return List.copyOf(bound);
   }
 
   @Override
   public void close() {
+    for (LmtpServer server : lmtpServers) {
+      server.close(); // deliveries in flight finish before the store closes
+    }
     for (ImapServer server : servers) {
       server.close();
     }

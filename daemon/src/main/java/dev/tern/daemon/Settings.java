@@ -3,6 +3,7 @@ package dev.tern.daemon;
 import dev.tern.daemon.auth.AuthConfig;
 import dev.tern.imap.ImapConfig;
 import dev.tern.imap.protocol.ImapLimits;
+import dev.tern.lmtp.LmtpConfig;
 import dev.tern.mailbox.UserDirectory;
 import dev.tern.storage.FileObjectStore;
 import dev.tern.storage.ObjectStore;
@@ -72,6 +73,7 @@ final class Settings {
   private final Storage storage;
   private final List<Node.Listener> imapListeners;
   private final Optional<AuthListener> authListener;
+  private final Optional<LmtpListener> lmtpListener;
   private final Path usersFile;
   private final byte[] serverSecret;
   private final Path pidFile;
@@ -81,6 +83,10 @@ final class Settings {
     this.storage = storage(config);
     this.imapListeners = imapListeners(config);
     this.authListener = authListener(config);
+    this.lmtpListener = lmtpListener(config);
+    if (imapListeners.isEmpty() && lmtpListener.isEmpty()) {
+      throw new ConfigException(config.file() + " opens no listener: add [imap], [imap_unsecure] or [lmtp]");
+    }
     this.usersFile = config.path("users", "file").orElse(config.resolve(Path.of("users.toml")));
     this.serverSecret = config.string("users", "server_secret", "").getBytes(StandardCharsets.UTF_8);
     this.pidFile = config.path("daemon", "pid_file").orElse(config.resolve(Path.of("tern.pid")));
@@ -126,6 +132,7 @@ final class Settings {
       for (Node.Listener listener : imapListeners) {
         node.listenImap(listener);
       }
+      lmtpListener.ifPresent(lmtp -> node.listenLmtp(lmtp.address(), lmtp.config()));
       authListener.ifPresent(auth -> node.listenAuth(auth.address(), auth.config()));
     } catch (RuntimeException e) {
       node.close();
@@ -159,10 +166,24 @@ final class Settings {
       listeners.add(new Node.Listener(address(config, "imap_unsecure", 143),
           new ImapConfig(limits, tls, false, plaintext, poll, failedLoginDelay, Duration.ofMinutes(30))));
     }
-    if (listeners.isEmpty()) {
-      throw new ConfigException(config.file() + " opens no listener: add [imap] or [imap_unsecure]");
-    }
     return List.copyOf(listeners);
+  }
+
+  /** {@code [lmtp]}: delivery from the MTA; see docs/lmtp.md. */
+  record LmtpListener(InetSocketAddress address, LmtpConfig config) {}
+
+  private static Optional<LmtpListener> lmtpListener(ConfigFile config) {
+    if (!config.has("lmtp")) {
+      return Optional.empty();
+    }
+    LmtpConfig defaults = LmtpConfig.defaults();
+    try {
+      return Optional.of(new LmtpListener(address(config, "lmtp", 24), defaults
+          .withHostname(config.string("lmtp", "hostname", defaults.hostname()))
+          .withMaxMessageSize(config.integer("lmtp", "max_message_size", defaults.maxMessageSize(), 1, Long.MAX_VALUE))));
+    } catch (IllegalArgumentException e) {
+      throw config.problem("lmtp", "hostname", e.getMessage());
+    }
   }
 
   /** {@code [auth]}: the authentication socket for Postfix; see docs/auth-socket.md. */

@@ -29,9 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's dev-mode command as a user runs it: the repository's {@code ./tern --dev daemon}
  * launcher in a fresh working directory (so {@code ./tern-data} lands there), on free ports
- * through {@code TERN_DEV_IMAP_PORT} and {@code TERN_DEV_AUTH_PORT}, driven by Python's
- * {@code imaplib} (and one SMTP-AUTH-style request on the auth socket); then SIGTERM, and a
- * second start that still has the mail. Runs in {@code verify} (failsafe), after the jar is built.
+ * through {@code TERN_DEV_IMAP_PORT}, {@code TERN_DEV_LMTP_PORT} and {@code TERN_DEV_AUTH_PORT},
+ * driven by Python's {@code imaplib} (and one SMTP-AUTH-style request on the auth socket); then
+ * SIGTERM, and a second start that still has the mail and takes the printed LMTP one-liner
+ * ({@code smtplib}). Runs in {@code verify} (failsafe), after the jar is built.
  */
 class DevModeIT {
 
@@ -90,11 +91,13 @@ class DevModeIT {
   private final List<Process> started = new ArrayList<>();
   private int port;
   private int authPort;
+  private int lmtpPort;
 
   @BeforeEach
   void choosePorts() throws IOException {
     port = DevDaemon.freePort();
     authPort = DevDaemon.freePort();
+    lmtpPort = DevDaemon.freePort();
   }
 
   @AfterEach
@@ -162,6 +165,10 @@ class DevModeIT {
     System.out.println("imaplib, after the restart:\n" + again);
     assertTrue(again.contains("EXISTS 1"), "the message survived the restart: " + again);
     assertTrue(again.contains("FETCH "), again);
+    String lmtpHint = second.stdout().lines().filter(l -> l.startsWith("tern: LMTP on ")).findFirst().orElseThrow();
+    assertTrue(lmtpHint.startsWith("tern: LMTP on 127.0.0.1:" + lmtpPort + " "), lmtpHint);
+    String delivered = run(List.of("bash", "-c", lmtpHint.substring(lmtpHint.indexOf(":  ") + 3).trim()), null);
+    assertEquals("{}", delivered.trim(), "the printed smtplib one-liner delivers (no recipient refused)");
     second.process().destroy();
     assertTrue(second.process().waitFor(STOP_SECONDS, TimeUnit.SECONDS), "second daemon did not stop");
   }
@@ -170,8 +177,8 @@ class DevModeIT {
 
   private DevDaemon startDaemon() throws Exception {
     DevDaemon daemon = DevDaemon.start(workingDirectory, outputs,
-        Map.of("TERN_DEV_IMAP_PORT", port, "TERN_DEV_AUTH_PORT", authPort),
-        List.of("IMAP on 127.0.0.1:" + port + " ", "tern: auth socket"));
+        Map.of("TERN_DEV_IMAP_PORT", port, "TERN_DEV_AUTH_PORT", authPort, "TERN_DEV_LMTP_PORT", lmtpPort),
+        List.of("IMAP on 127.0.0.1:" + port + " ", "tern: auth socket", "tern: LMTP on "));
     started.add(daemon.process());
     return daemon;
   }
