@@ -86,6 +86,18 @@ class DevModeIT {
               break
       """;
 
+  /** What IMAP shows of the mail the LMTP one-liner delivered: the trace headers LMTP added. */
+  private static final String DELIVERED_SCRIPT = """
+      import imaplib, sys
+      m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+      m.login("alice", "hunter2")
+      typ, data = m.select("INBOX")
+      print("EXISTS", int(data[0]))
+      typ, data = m.fetch(data[0].decode(), "(BODY.PEEK[HEADER.FIELDS (RETURN-PATH DELIVERED-TO SUBJECT)])")
+      print(data[0][1].decode().strip().replace("\\r\\n", " | "))
+      m.logout()
+      """;
+
   @TempDir Path workingDirectory;
   @TempDir Path outputs;
   private final List<Process> started = new ArrayList<>();
@@ -169,6 +181,9 @@ class DevModeIT {
     assertTrue(lmtpHint.startsWith("tern: LMTP on 127.0.0.1:" + lmtpPort + " "), lmtpHint);
     String delivered = run(List.of("bash", "-c", lmtpHint.substring(lmtpHint.indexOf(":  ") + 3).trim()), null);
     assertEquals("{}", delivered.trim(), "the printed smtplib one-liner delivers (no recipient refused)");
+    String seen = run(List.of("python3", "-", Integer.toString(port)), DELIVERED_SCRIPT);
+    assertEquals("EXISTS 2\nReturn-Path: <bob@example.tld> | Delivered-To: alice@example.tld | Subject: hello\n", seen,
+        "IMAP sees the delivered mail with the headers LMTP added");
     second.process().destroy();
     assertTrue(second.process().waitFor(STOP_SECONDS, TimeUnit.SECONDS), "second daemon did not stop");
   }
