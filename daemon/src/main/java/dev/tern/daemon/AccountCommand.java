@@ -1,5 +1,7 @@
 package dev.tern.daemon;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.tern.crypto.CryptoRoot;
 import dev.tern.crypto.KeyBundle;
 import dev.tern.crypto.PasswordHash;
@@ -7,6 +9,7 @@ import dev.tern.mailbox.Keyring;
 import dev.tern.storage.ObjectInfo;
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectStore;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,8 +33,8 @@ final class AccountCommand {
   @Command(name = "add", description = {
       "Add a user: their keys, password hash and addresses.",
       "Creates the keys (in the store behind the password, or with --cleartext in the users file) and "
-      + "writes the user into the users file. The password comes from --password-file, TERN_PASSWORD, or "
-      + "is asked twice at the terminal."})
+      + "writes the user into the users file. The password comes from --setup, --password-file, TERN_PASSWORD, "
+      + "or is asked twice at the terminal."})
   static final class Add implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -52,13 +55,25 @@ final class AccountCommand {
         description = "Read the password from the first line of FILE.")
     Path passwordFile;
 
+    @Option(names = "--setup", paramLabel = "FILE",
+        description = "A TOML file describing the account, for scripted setups (keep it private): "
+            + "password = \"...\", addresses = [\"...\"], cleartext = true|false. Options add to it.")
+    Path setup;
+
     @Override
     public Integer call() {
+      if (setup != null) {
+        return new Setup(setup).addTo(this);
+      }
+      return add(Optional.empty());
+    }
+
+    private Integer add(Optional<char[]> givenPassword) {
       try (Admin admin = Admin.of(spec)) {
         // Refuse a taken login or address before asking for a password and making keys.
         admin.users().checkAvailable(login, addresses);
-        try (Passwords.Secret password = Passwords.newPassword(admin.environment(), Optional.ofNullable(passwordFile),
-            "TERN_PASSWORD", "password of " + login)) {
+        try (Passwords.Secret password = givenPassword.map(Passwords.Secret::new).orElseGet(() -> Passwords.newPassword(
+            admin.environment(), Optional.ofNullable(passwordFile), "TERN_PASSWORD", "password of " + login))) {
           CryptoRoot root = cleartext ? new CryptoRoot.Cleartext(KeyBundle.generate()) : passRoot(admin, password);
           UsersFile.Entry entry = UsersFile.Entry.of(login, addresses,
               PasswordHash.create(password.value()).toString(), root);
@@ -69,6 +84,39 @@ final class AccountCommand {
         }
       }
       return 0;
+    }
+
+    /** {@code --setup FILE}: what it says, merged with the options. */
+    private record Setup(Path file) {
+      Integer addTo(Add add) {
+        JsonNode setup;
+        try {
+          setup = new TomlMapper().readTree(file.toFile());
+        } catch (IOException e) {
+          throw new Failure("cannot read the setup file " + file + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        for (var names = setup.fieldNames(); names.hasNext(); ) {
+          String name = names.next();
+          if (!List.of("password", "addresses", "cleartext").contains(name)) {
+            throw new Failure(file + ": unknown key " + name + " (password, addresses, cleartext)");
+          }
+        }
+        List<String> listed = new ArrayList<>();
+        setup.path("addresses").forEach(address -> listed.add(address.asText()));
+        add.addresses.addAll(0, listed); // the file's first, then the options
+        add.cleartext |= setup.path("cleartext").asBoolean(false);
+        if (!setup.has("password")) {
+          return add.add(Optional.empty());
+        }
+        if (add.passwordFile != null) {
+          throw new Failure("the password comes from " + file + " or from --password-file, not both");
+        }
+        String password = setup.get("password").asText();
+        if (password.isEmpty()) {
+          throw new Failure(file + ": password is empty");
+        }
+        return add.add(Optional.of(password.toCharArray()));
+      }
     }
 
     /**

@@ -264,4 +264,26 @@ class AccountCommandTest {
     assertEquals(2, missing.exitCode(), missing::toString);
     assertTrue(missing.err().startsWith("tern: configuration file "), missing.err());
   }
+
+  @Test
+  void aSetupFileDescribesTheAccountForScripts() throws IOException {
+    Path setup = directory.resolve("bob.toml");
+    Files.writeString(setup, """
+        password = "from the setup file"
+        addresses = ["bob@example.tld"]
+        cleartext = true
+        """);
+    Cli.Run added = ok("account", "add", "--login", "bob", "--setup", setup.toString(), "--address", "b@example.tld");
+    assertTrue(added.out().startsWith("tern: added bob (cleartext crypto root, bob@example.tld, b@example.tld) to "),
+        added.out());
+    try (Node node = node()) {
+      assertTrue(canLogIn(node, "bob", "from the setup file"));
+    }
+    Files.writeString(setup, "password = \"x\"\nadress = [\"typo@example.tld\"]\n");
+    fails(setup + ": unknown key adress (password, addresses, cleartext)", "account", "add", "--login", "carol",
+        "--setup", setup.toString());
+    Files.writeString(setup, "password = \"x\"\n");
+    fails("the password comes from " + setup + " or from --password-file, not both", "account", "add", "--login",
+        "carol", "--setup", setup.toString(), "--password-file", setup.toString());
+  }
 }
