@@ -54,6 +54,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     Path data = devData();
     ObjectStore store = new FileObjectStore(data);
     Node node = new Node(store, DevMode.prepare(store), new byte[0]);
+    node.pollEvery(ImapConfig.dev().pollInterval());
     InetSocketAddress imap = node.listenImap(
         new Node.Listener(new InetSocketAddress("127.0.0.1", devPort("TERN_DEV_IMAP_PORT", DEV_IMAP_PORT)),
             ImapConfig.dev()));

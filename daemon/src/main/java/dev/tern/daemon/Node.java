@@ -40,8 +40,9 @@ public final class Node implements AutoCloseable {
   private final ExecutorService fetches = Executors.newVirtualThreadPerTaskExecutor();
   private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
   private final Accounts accounts;
-  private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
-      Thread.ofPlatform().name("housekeeping").daemon().factory());
+  // Two threads: a long blob sweep must not hold back the polls for incoming mail.
+  private final ScheduledExecutorService housekeeping = Executors.newScheduledThreadPool(2,
+      Thread.ofPlatform().name("housekeeping-", 0).daemon().factory());
   private final List<ImapServer> servers = new ArrayList<>();
   private final List<AuthServer> authServers = new ArrayList<>();
   private final List<LmtpServer> lmtpServers = new ArrayList<>();
@@ -54,6 +55,15 @@ public final class Node implements AutoCloseable {
     this.accounts = new Accounts(context, users, serverSecret, Duration.ofMinutes(10));
     // Cheap when nothing is due: each user's sweep first checks when any node last swept.
     housekeeping.scheduleWithFixedDelay(accounts::collectGarbage, 1, 10, TimeUnit.MINUTES);
+  }
+
+  /**
+   * Every {@code interval}, files the mail other nodes delivered to the users open here (one LIST
+   * per open user when nothing waits), so their IDLE sessions hear of it.
+   */
+  public void pollEvery(Duration interval) {
+    housekeeping.scheduleWithFixedDelay(accounts::fileIncomingOfOpenUsers, interval.toMillis(), interval.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   public Accounts accounts() {

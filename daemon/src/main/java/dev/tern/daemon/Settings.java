@@ -128,6 +128,7 @@ final class Settings {
   /** Opens the store and every listener; a listener that cannot bind closes what was opened. */
   Node startNode(UserDirectory users) {
     Node node = new Node(storage.open(), users, serverSecret);
+    node.pollEvery(Duration.ofSeconds(config.integer("cluster", "poll_interval_seconds", 5, 1, 86_400)));
     try {
       for (Node.Listener listener : imapListeners) {
         node.listenImap(listener);

@@ -17,6 +17,7 @@ import dev.tern.mailbox.message.MessageParser;
 import dev.tern.mailbox.message.MessageSummary;
 import dev.tern.mailbox.message.MessageSummaryCodec;
 import dev.tern.storage.ObjectKey;
+import dev.tern.storage.ObjectNotFoundException;
 import dev.tern.storage.PermanentStorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -198,6 +199,8 @@ public final class Account {
         }
         messages.putMeta(id, new MessageMeta(delivered, summary.size(), MessageSummaryCodec.encode(summary)).toBytes());
       }
+    } catch (ObjectNotFoundException e) {
+      return false; // filed meanwhile by another node, which added it to INBOX before removing it
     } catch (PermanentStorageException | IOException | UncheckedIOException e) {
       LOG.error("incoming message {} of user {} cannot be filed: {}", key.name(), userId, e.getMessage());
       return false;

@@ -242,6 +242,22 @@ public final class Accounts {
     }
   }
 
+  /**
+   * Files the mail waiting in {@code incoming/} of every user open on this node: what other nodes
+   * delivered while this one holds the keys. One LIST per open user when nothing waits. The node
+   * runs it every poll interval, so an IDLE session here hears of mail delivered elsewhere within
+   * about that interval.
+   */
+  public void fileIncomingOfOpenUsers() {
+    for (Shared shared : List.copyOf(open.values())) {
+      try {
+        shared.account.fileIncoming();
+      } catch (RuntimeException e) {
+        LOG.warn("filing incoming mail of user {} failed: {}", shared.user.id(), e.toString());
+      }
+    }
+  }
+
   /** How many users have an open account on this node. */
   public int openAccounts() {
     return open.size();

@@ -176,4 +176,19 @@ class IncomingTest {
         () -> queue.put("carol", keys.publicKey(), new ByteArrayInputStream(body), body.length + 10));
     assertEquals(List.of(), waiting());
   }
+
+  @Test
+  void aNodeWithTheUserOpenFilesWhatAnotherNodeDelivered() throws IOException {
+    new Keyring(store, "carol", new byte[0]).create(PASSWORD);
+    Accounts reading = node();
+    Accounts delivering = node(); // holds no keys: only seals into incoming/
+    try (Accounts.Lease lease = reading.login("carol", PASSWORD).orElseThrow()) {
+      lease.account().fileIncoming(); // the login's own filing, done
+      deliver(delivering, carol, message("from the other node"));
+      assertEquals(1, waiting().size(), "the delivering node cannot file it");
+      reading.fileIncomingOfOpenUsers(); // the reading node's periodic poll
+      assertEquals(List.of(), waiting());
+      assertEquals(1, inbox(lease.account()).size());
+    }
+  }
 }
