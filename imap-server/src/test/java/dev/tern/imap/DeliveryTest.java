@@ -3,6 +3,7 @@ package dev.tern.imap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.User;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -51,6 +52,25 @@ class DeliveryTest {
     try (ImapClient client = server.connect()) {
       client.login(); // STATUS and SELECT of INBOX file what waits (or wait for a filing under way)
       assertEquals("* STATUS INBOX (MESSAGES 2)", client.command("a", "STATUS INBOX (MESSAGES)").get(0));
+    }
+  }
+
+  @Test
+  void anIdleSessionHearsOfMailDeliveredThroughAnotherNode() {
+    ImapConfig dev = ImapConfig.dev();
+    ImapConfig quickPolls = new ImapConfig(dev.limits(), dev.tls(), dev.implicitTls(), dev.plaintextLogin(),
+        java.time.Duration.ofMillis(200), dev.failedLoginDelay(), dev.idleTimeout());
+    try (TestServer nodeA = new TestServer(new dev.tern.storage.MemoryObjectStore(), quickPolls);
+        ImapClient client = nodeA.connect()) {
+      client.login();
+      assertTrue(client.command("a", "SELECT INBOX").contains("* 0 EXISTS"));
+      client.send("b IDLE\r\n");
+      assertTrue(client.readLine().startsWith("+ "));
+      Accounts nodeB = nodeA.node(); // its own clock and logs, the same store
+      User alice = nodeB.users().byAddress("alice@example.tld").orElseThrow();
+      byte[] message = "Subject: via B\r\n\r\nhello A\r\n".getBytes(StandardCharsets.US_ASCII);
+      nodeB.deliver(alice, new ByteArrayInputStream(message), message.length); // B files it: a cleartext root
+      assertEquals("* 1 EXISTS", client.readLine(), "A's IDLE poll finds B's MailAdd in the log");
     }
   }
 }
