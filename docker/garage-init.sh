@@ -66,10 +66,16 @@ done
 garage status
 
 # --- 3. layout ---------------------------------------------------------------------------------
-if garage status | grep -q 'NO ROLE ASSIGNED'; then
-  node_id=$(garage node id -q | cut -d@ -f1)
+# Outputs go through variables, not straight into grep -q: with pipefail, a grep that stops
+# reading early could fail the pipeline.
+status=$(garage status)
+if [[ $status == *"NO ROLE ASSIGNED"* ]]; then
+  node_id=$(garage node id -q)
+  node_id=${node_id%%@*}
   garage layout assign -z dc1 -c 1G "$node_id"
-  current=$(garage layout show | sed -n 's/.*[Cc]urrent cluster layout version: *\([0-9][0-9]*\).*/\1/p' | head -n1)
+  layout=$(garage layout show)
+  current=$(sed -n 's/.*[Cc]urrent cluster layout version: *\([0-9][0-9]*\).*/\1/p' <<<"$layout")
+  current=${current%%$'\n'*}
   garage layout apply --version $(( ${current:-0} + 1 ))
 else
   echo "garage-init: the node already has a role in the layout"
@@ -80,8 +86,8 @@ if has_variable TERN_STORAGE_ACCESS_KEY_ID; then
   echo "garage-init: $env_file already has TERN_STORAGE_ACCESS_KEY_ID; not creating a key"
 else
   key_output=$(garage key create "$key_name")
-  key_id=$(printf '%s\n' "$key_output" | awk '/Key ID:/ { print $NF; exit }')
-  secret=$(printf '%s\n' "$key_output" | awk '/Secret key:/ { print $NF; exit }')
+  key_id=$(printf '%s\n' "$key_output" | awk '/Key ID:/ { print $NF }')
+  secret=$(printf '%s\n' "$key_output" | awk '/Secret key:/ { print $NF }')
   if [[ -z $key_id || -z $secret ]]; then
     echo "garage-init: cannot read the key from 'garage key create' output:" >&2
     printf '%s\n' "$key_output" >&2
