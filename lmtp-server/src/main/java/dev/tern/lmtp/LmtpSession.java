@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -296,6 +297,7 @@ final class LmtpSession implements Runnable {
       answer(Reply.TEMPORARY_FAILURE);
       return;
     }
+    List<Reply> answers = new ArrayList<>();
     try (spill) {
       decoder.acceptData(config.maxMessageSize());
       answer(Reply.START_DATA);
@@ -318,11 +320,16 @@ final class LmtpSession implements Runnable {
               : deliver(current, recipient, spill);
           replies.put(recipient.address().key(), reply);
         }
-        out.write(reply);
-        out.flush();
+        answers.add(reply);
       }
       badCommands = 0;
     }
+    // Answered once the spill is gone, so a client that has its replies sees no file left behind;
+    // every delivery is durable by now, so nothing is lost by answering together.
+    for (Reply reply : answers) {
+      out.write(reply);
+    }
+    out.flush();
   }
 
   /** Reads the message into the spill, up to the {@code .} line. */
