@@ -1,14 +1,9 @@
 package dev.tern.log;
 
-import dev.tern.storage.ByteRange;
-import dev.tern.storage.ListPage;
-import dev.tern.storage.ListRequest;
-import dev.tern.storage.ObjectInfo;
+import dev.tern.storage.ForwardingObjectStore;
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectStore;
 import java.io.InputStream;
-import java.util.Collection;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
@@ -17,15 +12,14 @@ import java.util.function.Predicate;
  * A store that runs a hook just before a chosen put reaches the real store: the deterministic
  * way to make another node act "at the same time" as this one.
  */
-final class HookedStore implements ObjectStore {
+final class HookedStore extends ForwardingObjectStore {
 
   private record Hook(Predicate<ObjectKey> when, Runnable action) {}
 
-  private final ObjectStore delegate;
   private final Queue<Hook> hooks = new ConcurrentLinkedQueue<>();
 
   HookedStore(ObjectStore delegate) {
-    this.delegate = delegate;
+    super(delegate);
   }
 
   /** Runs {@code action} once, before the next put of a key matching {@code when}. */
@@ -42,40 +36,5 @@ final class HookedStore implements ObjectStore {
       }
     }
     delegate.put(key, data, length);
-  }
-
-  @Override
-  public InputStream get(ObjectKey key) {
-    return delegate.get(key);
-  }
-
-  @Override
-  public InputStream get(ObjectKey key, ByteRange range) {
-    return delegate.get(key, range);
-  }
-
-  @Override
-  public Optional<ObjectInfo> head(ObjectKey key) {
-    return delegate.head(key);
-  }
-
-  @Override
-  public ListPage list(ListRequest request) {
-    return delegate.list(request);
-  }
-
-  @Override
-  public void delete(ObjectKey key) {
-    delegate.delete(key);
-  }
-
-  @Override
-  public void deleteMany(Collection<ObjectKey> keys) {
-    delegate.deleteMany(keys);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

@@ -8,18 +8,13 @@ import dev.tern.mailbox.Accounts;
 import dev.tern.mailbox.Mailbox;
 import dev.tern.mailbox.MailboxName;
 import dev.tern.mailbox.MessageId;
-import dev.tern.storage.ByteRange;
-import dev.tern.storage.ListPage;
-import dev.tern.storage.ListRequest;
+import dev.tern.storage.ForwardingObjectStore;
 import dev.tern.storage.MemoryObjectStore;
-import dev.tern.storage.ObjectInfo;
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectStore;
 import dev.tern.storage.TransientStorageException;
 import java.io.InputStream;
-import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -178,12 +173,11 @@ class SessionTest {
   }
 
   /** A store whose mailbox logs take no op while {@link #failing}: a \Recent claim cannot be written. */
-  private static final class FailingOpStore implements ObjectStore {
-    private final ObjectStore delegate;
+  private static final class FailingOpStore extends ForwardingObjectStore {
     volatile boolean failing;
 
     FailingOpStore(ObjectStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -192,41 +186,6 @@ class SessionTest {
         throw new TransientStorageException("put of " + key + " refused by the test", null);
       }
       delegate.put(key, data, length);
-    }
-
-    @Override
-    public InputStream get(ObjectKey key) {
-      return delegate.get(key);
-    }
-
-    @Override
-    public InputStream get(ObjectKey key, ByteRange range) {
-      return delegate.get(key, range);
-    }
-
-    @Override
-    public Optional<ObjectInfo> head(ObjectKey key) {
-      return delegate.head(key);
-    }
-
-    @Override
-    public ListPage list(ListRequest request) {
-      return delegate.list(request);
-    }
-
-    @Override
-    public void delete(ObjectKey key) {
-      delegate.delete(key);
-    }
-
-    @Override
-    public void deleteMany(Collection<ObjectKey> keys) {
-      delegate.deleteMany(keys);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }

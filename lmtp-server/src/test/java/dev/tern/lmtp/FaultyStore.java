@@ -1,18 +1,12 @@
 package dev.tern.lmtp;
 
-import dev.tern.storage.ByteRange;
-import dev.tern.storage.ListPage;
-import dev.tern.storage.ListRequest;
+import dev.tern.storage.ForwardingObjectStore;
 import dev.tern.storage.MemoryObjectStore;
-import dev.tern.storage.ObjectInfo;
 import dev.tern.storage.ObjectKey;
-import dev.tern.storage.ObjectStore;
 import dev.tern.storage.TransientStorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Collection;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -20,10 +14,13 @@ import java.util.concurrent.TimeUnit;
  * A memory store whose puts under {@code incoming/} can fail (after reading the whole upload, as
  * a store that fails at commit) or wait at a gate, so a test can look at the server mid-delivery.
  */
-final class FaultyStore implements ObjectStore {
+final class FaultyStore extends ForwardingObjectStore {
 
-  final MemoryObjectStore delegate = new MemoryObjectStore();
   volatile boolean failIncoming;
+
+  FaultyStore() {
+    super(new MemoryObjectStore());
+  }
   private volatile CountDownLatch gate;
   private volatile CountDownLatch entered;
 
@@ -66,40 +63,5 @@ final class FaultyStore implements ObjectStore {
       }
     }
     delegate.put(key, data, length);
-  }
-
-  @Override
-  public InputStream get(ObjectKey key) {
-    return delegate.get(key);
-  }
-
-  @Override
-  public InputStream get(ObjectKey key, ByteRange range) {
-    return delegate.get(key, range);
-  }
-
-  @Override
-  public Optional<ObjectInfo> head(ObjectKey key) {
-    return delegate.head(key);
-  }
-
-  @Override
-  public ListPage list(ListRequest request) {
-    return delegate.list(request);
-  }
-
-  @Override
-  public void delete(ObjectKey key) {
-    delegate.delete(key);
-  }
-
-  @Override
-  public void deleteMany(Collection<ObjectKey> keys) {
-    delegate.deleteMany(keys);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }
