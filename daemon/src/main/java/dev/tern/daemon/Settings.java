@@ -127,7 +127,12 @@ final class Settings {
 
   /** Opens the store and every listener; a listener that cannot bind closes what was opened. */
   Node startNode(UserDirectory users) {
-    Node node = new Node(storage.open(), users, serverSecret);
+    return startNode(users, storage.open());
+  }
+
+  /** {@link #startNode(UserDirectory)} on a store already open (tests wrap it to hold or fail requests). */
+  Node startNode(UserDirectory users, ObjectStore store) {
+    Node node = new Node(store, users, serverSecret);
     node.pollEvery(Duration.ofSeconds(config.integer("cluster", "poll_interval_seconds", 5, 1, 86_400)));
     try {
       for (Node.Listener listener : imapListeners) {
