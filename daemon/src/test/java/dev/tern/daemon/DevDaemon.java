@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +31,22 @@ record DevDaemon(Process process, StringBuilder out, Path errFile, CompletableFu
 
   static DevDaemon start(Path workingDirectory, Path outputs, Map<String, Integer> ports, List<String> readyWhen)
       throws Exception {
+    Map<String, String> environment = new HashMap<>();
+    ports.forEach((variable, port) -> environment.put(variable, Integer.toString(port)));
+    return launch(workingDirectory, outputs, List.of("--dev", "daemon"), environment, readyWhen);
+  }
+
+  /** {@code ./tern arguments...} with these variables added to the environment. */
+  static DevDaemon launch(Path workingDirectory, Path outputs, List<String> arguments, Map<String, String> environment,
+      List<String> readyWhen) throws Exception {
     Path errFile = Files.createTempFile(outputs, "tern-daemon-", ".stderr");
-    ProcessBuilder builder = new ProcessBuilder(launcher().toString(), "--dev", "daemon")
+    List<String> command = new ArrayList<>();
+    command.add(launcher().toString());
+    command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workingDirectory.toFile())
         .redirectError(errFile.toFile());
-    ports.forEach((variable, port) -> builder.environment().put(variable, Integer.toString(port)));
+    builder.environment().putAll(environment);
     Process process = builder.start();
     process.getOutputStream().close();
     StringBuilder out = new StringBuilder();
