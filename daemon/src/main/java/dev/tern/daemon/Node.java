@@ -21,6 +21,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -77,7 +78,7 @@ public final class Node implements AutoCloseable {
     if (liveness != null) {
       throw new IllegalStateException("node " + liveness.node() + " is announced already");
     }
-    Beat beat = new Beat(id, Instant.now(), TernCommand.Version.read(), interval, listenerKinds());
+    Beat beat = new Beat(id, Instant.now().truncatedTo(ChronoUnit.SECONDS), TernCommand.Version.read(), interval, listenerKinds());
     Liveness beats = new Liveness(store, beat, InstantSource.system(), new SecureRandom());
     liveness = beats;
     beats.beat();
