@@ -101,8 +101,11 @@ final class CheckCommand implements Callable<Integer> {
         ? "last beat " + seconds(member.age().negated()) + " in the future (its clock is ahead of this machine's)"
         : "last beat " + seconds(member.age()) + " ago";
     return member.beat().map(beat -> (member.alive() ? "alive, " : "stale, ") + age + " (one every "
-            + seconds(beat.interval()) + "), tern " + beat.version() + ", started " + beat.started()
-            + (beat.listeners().isEmpty() ? "" : ", " + String.join("+", beat.listeners())))
+            + seconds(beat.interval()) + "), tern " + beat.version() + ", started "
+            + beat.started()
+            + (beat.listeners().isEmpty() ? "" : ", " + String.join("+", beat.listeners()))
+            + (member.processes() > 1 ? "; WARNING: " + member.processes() + " processes beat under this node id,"
+                + " give each its own [cluster] node_id" : ""))
         .orElse("unknown, " + age + ", but the beat does not read (another Tern version?)");
   }
 

@@ -125,6 +125,7 @@ final class Liveness {
       try {
         store.deleteMany(List.copyOf(written));
         written.clear();
+        LOG.info("node {}: stopped beating, its beat deleted", beat.node());
       } catch (RuntimeException e) {
         LOG.warn("node {}: deleting its last beat failed; it will look stale, then be forgotten: {}", beat.node(),
             ConfigFile.firstLine(e.getMessage()));
@@ -149,9 +150,13 @@ final class Liveness {
     shared = !others.isEmpty();
     if (shared && !before) {
       BeatKey newest = others.stream().max(Comparator.comparing(BeatKey::at)).orElseThrow();
-      LOG.warn("node {}: another process uses this node id too: its last beat is {} s old{}. Give every node its "
-          + "own [cluster] node_id (nothing breaks meanwhile; if this node just restarted after a crash, that "
-          + "beat is its own and this goes away)", beat.node(), newest.age(now).toSeconds(), startOf(newest));
+      // Written before this process started (to the second it records), the beat may be this node's
+      // own, left by a run that crashed.
+      String unlessCrashed = newest.at().millis() < beat.started().toEpochMilli() + 1_000
+          ? "; or, if this node was restarted after a crash, that beat is its previous run's and this goes away" : "";
+      LOG.warn("node {}: another process uses this node id too (its last beat {} s ago{}): give every node its own "
+          + "[cluster] node_id. Nothing breaks meanwhile, but tern check shows the two as one node{}", beat.node(),
+          newest.age(now).toSeconds(), startOf(newest), unlessCrashed);
     } else if (before && !shared) {
       LOG.info("node {}: no other process beats under this node id any more", beat.node());
     }
@@ -159,7 +164,7 @@ final class Liveness {
 
   private String startOf(BeatKey other) {
     try {
-      return ", written by a process started at " + Beat.parse(store.getBytes(other.key())).started();
+      return ", from a process started at " + Beat.parse(store.getBytes(other.key())).started();
     } catch (ObjectNotFoundException | IllegalArgumentException e) {
       return "";
     }

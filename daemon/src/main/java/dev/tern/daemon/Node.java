@@ -78,8 +78,10 @@ public final class Node implements AutoCloseable {
     if (liveness != null) {
       throw new IllegalStateException("node " + liveness.node() + " is announced already");
     }
-    Beat beat = new Beat(id, Instant.now().truncatedTo(ChronoUnit.SECONDS), TernCommand.Version.read(), interval, listenerKinds());
-    Liveness beats = new Liveness(store, beat, InstantSource.system(), new SecureRandom());
+    SecureRandom random = new SecureRandom();
+    Beat beat = new Beat(id, Beat.newProcessId(random), Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        TernCommand.Version.read(), interval, listenerKinds());
+    Liveness beats = new Liveness(store, beat, InstantSource.system(), random);
     liveness = beats;
     beats.beat();
     housekeeping.scheduleWithFixedDelay(beats::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);

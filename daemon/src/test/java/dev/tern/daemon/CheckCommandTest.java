@@ -104,12 +104,27 @@ class CheckCommandTest {
   }
 
   @Test
+  void twoProcessesSharingANodeIdAreFlagged() {
+    cli.variables.put("TERN_CLUSTER_NODE_ID", "twin");
+    Settings settings = cli.settings();
+    try (Node first = settings.startNode(new ReloadableDirectory(settings.usersFile()));
+        Node second = settings.startNode(new ReloadableDirectory(settings.usersFile()))) {
+      Cli.Run run = cli.run("check");
+      assertEquals(0, run.exitCode(), "a warning, not a failure: " + run);
+      assertTrue(run.out().contains("tern: cluster: 1 node in the store, 1 alive (this configuration is node twin)"),
+          run::toString);
+      assertTrue(run.out().contains(", imap; WARNING: 2 processes beat under this node id, give each its own "
+          + "[cluster] node_id\n"), run::toString);
+    }
+  }
+
+  @Test
   void aNodeThatStoppedBeatingIsStaleAndTheCheckStillPasses() {
     Instant tenMinutesAgo = Instant.now().minus(Duration.ofMinutes(10));
     try (var store = new dev.tern.storage.FileObjectStore(cli.store())) {
       store.put(new BeatKey(new NodeId("crashed"), Timestamp.at(tenMinutesAgo.toEpochMilli(), new Random(1))).key(),
-          new Beat(new NodeId("crashed"), Instant.parse("2026-01-02T03:04:05Z"), "0.0.9", Duration.ofSeconds(30),
-              List.of("lmtp")).toJson());
+          new Beat(new NodeId("crashed"), "0123456789abcdef", Instant.parse("2026-01-02T03:04:05Z"), "0.0.9",
+              Duration.ofSeconds(30), List.of("lmtp")).toJson());
     }
     Cli.Run run = cli.run("check");
     assertEquals(0, run.exitCode(), run::toString);

@@ -44,8 +44,11 @@ class LivenessTest {
   private final SplittableRandom random = new SplittableRandom(6);
 
   private Liveness node(String id) {
-    Beat beat = new Beat(new NodeId(id), clock.instant(), "1.2.3", INTERVAL, List.of("imap", "lmtp"));
-    return new Liveness(store, beat, clock, random);
+    return new Liveness(store, beatOf(id, "1.2.3", List.of("imap", "lmtp")), clock, random);
+  }
+
+  private Beat beatOf(String id, String version, List<String> listeners) {
+    return new Beat(new NodeId(id), Beat.newProcessId(random), clock.instant(), version, INTERVAL, listeners);
   }
 
   private List<ObjectKey> beats(String prefix) {
@@ -56,7 +59,8 @@ class LivenessTest {
   private ObjectKey foreignBeat(String id, Duration ago) {
     Instant at = clock.instant().minus(ago);
     ObjectKey key = new BeatKey(new NodeId(id), Timestamp.at(at.toEpochMilli(), random)).key();
-    store.put(key, new Beat(new NodeId(id), at.minus(Duration.ofHours(1)), "1.0.0", INTERVAL, List.of()).toJson());
+    store.put(key, new Beat(new NodeId(id), "f0f0f0f0f0f0f0f0", at.minus(Duration.ofHours(1)), "1.0.0", INTERVAL,
+        List.of()).toJson());
     return key;
   }
 
@@ -70,7 +74,9 @@ class LivenessTest {
     assertEquals(new NodeId("one"), key.node());
     assertEquals(START.toEpochMilli(), key.at().millis());
     Beat read = Beat.parse(store.getBytes(first.getFirst()));
-    assertEquals(new Beat(new NodeId("one"), START, "1.2.3", INTERVAL, List.of("imap", "lmtp")), read);
+    assertEquals(new NodeId("one"), read.node());
+    assertEquals(START, read.started());
+    assertEquals(List.of("imap", "lmtp"), read.listeners());
 
     clock.advance(INTERVAL);
     one.beat();
@@ -92,10 +98,12 @@ class LivenessTest {
 
   @Test
   void aBeatHoldsNothingButTheNodesOwnFacts() {
-    node("one").beat();
+    Beat beat = new Beat(new NodeId("one"), "0123456789abcdef", START, "1.2.3", INTERVAL, List.of("imap", "lmtp"));
+    new Liveness(store, beat, clock, random).beat();
     String json = new String(store.getBytes(beats("cluster/nodes/").getFirst()), StandardCharsets.UTF_8);
-    assertEquals("{\"node\":\"one\",\"started\":\"2026-11-23T10:00:00Z\",\"version\":\"1.2.3\","
-        + "\"interval_seconds\":30,\"listeners\":[\"imap\",\"lmtp\"]}", json);
+    assertEquals("{\"node\":\"one\",\"process\":\"0123456789abcdef\",\"started\":\"2026-11-23T10:00:00Z\","
+        + "\"version\":\"1.2.3\",\"interval_seconds\":30,\"listeners\":[\"imap\",\"lmtp\"]}", json);
+    assertEquals(beat, Beat.parse(json.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -128,6 +136,7 @@ class LivenessTest {
     clock.advance(INTERVAL);
     one.beat();
     assertEquals(2, beats("cluster/nodes/").size());
+    assertEquals(1, ClusterView.read(store, clock.instant()).getFirst().processes(), "two beats, one process");
     store.failNext(Request.LIST, new TransientStorageException("store down", null));
     clock.advance(INTERVAL);
     one.beat();
@@ -153,7 +162,7 @@ class LivenessTest {
           throw new TransientStorageException("timed out", null);
         }
       }
-    }, new Beat(new NodeId("one"), START, "1.2.3", INTERVAL, List.of()), clock, random);
+    }, beatOf("one", "1.2.3", List.of()), clock, random);
     one.beat();
     assertEquals(1, beats("cluster/nodes/").size());
     clock.advance(INTERVAL);
@@ -174,6 +183,7 @@ class LivenessTest {
     first.beat();
     assertTrue(first.sharedNodeId(), "the second process's beat is fresh");
     assertEquals(2, beats("cluster/nodes/same/").size(), "each process keeps its own beat");
+    assertEquals(List.of(2), ClusterView.read(store, clock.instant()).stream().map(ClusterView.Member::processes).toList());
 
     second.leave();
     clock.advance(INTERVAL);
@@ -223,7 +233,7 @@ class LivenessTest {
     foreignBeat("quiet", Duration.ofHours(2));
     ObjectKey ahead = new BeatKey(new NodeId("ahead"),
         Timestamp.at(clock.instant().plusSeconds(4).toEpochMilli(), random)).key();
-    store.put(ahead, new Beat(new NodeId("ahead"), START, "1.2.3", INTERVAL, List.of("lmtp")).toJson());
+    store.put(ahead, beatOf("ahead", "1.2.3", List.of("lmtp")).toJson());
     ObjectKey garbled = new BeatKey(new NodeId("garbled"), Timestamp.at(START.toEpochMilli(), random)).key();
     store.put(garbled, "{not json".getBytes(StandardCharsets.UTF_8));
     clock.advance(Duration.ofSeconds(10));
