@@ -155,7 +155,7 @@ final class Liveness {
       String unlessCrashed = newest.at().millis() < beat.started().toEpochMilli() + 1_000
           ? "; or, if this node was restarted after a crash, that beat is its previous run's and this goes away" : "";
       LOG.warn("node {}: another process uses this node id too (its last beat {} s ago{}): give every node its own "
-          + "[cluster] node_id. Nothing breaks meanwhile, but tern check shows the two as one node{}", beat.node(),
+          + "[cluster] node_id. Nothing breaks meanwhile, but tern check lists the two as one node{}", beat.node(),
           newest.age(now).toSeconds(), startOf(newest), unlessCrashed);
     } else if (before && !shared) {
       LOG.info("node {}: no other process beats under this node id any more", beat.node());
