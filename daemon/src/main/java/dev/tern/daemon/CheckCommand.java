@@ -1,8 +1,8 @@
 package dev.tern.daemon;
 
+import dev.tern.crypto.CryptoRoot;
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectStore;
-import dev.tern.crypto.CryptoRoot;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

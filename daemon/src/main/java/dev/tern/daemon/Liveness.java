@@ -102,8 +102,8 @@ final class Liveness {
       if (!stopped) {
         failures++;
         if (failures == 1) {
-          LOG.warn("node {}: writing its beat to the store failed (will retry every {} s): {}", beat.node(),
-              beat.interval().toSeconds(), ConfigFile.firstLine(e.getMessage()));
+          LOG.warn("node {}: its beat failed, the store said: {} (retrying every {} s)", beat.node(),
+              ConfigFile.firstLine(e.getMessage()), beat.interval().toSeconds());
         } else {
           LOG.debug("node {}: beat {} failed", beat.node(), failures, e);
         }
