@@ -76,7 +76,9 @@ final class ConfigKeys {
       integer("limits", "max_command_size"),
       integer("limits", "failed_login_delay_ms"),
 
+      string("cluster", "node_id"),
       integer("cluster", "poll_interval_seconds"),
+      integer("cluster", "heartbeat_seconds"),
 
       string("daemon", "pid_file"));
 

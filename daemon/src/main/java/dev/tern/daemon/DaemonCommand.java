@@ -75,6 +75,7 @@ final class DaemonCommand implements java.util.concurrent.Callable<Integer> {
     out.println("tern: or point Thunderbird/mutt at 127.0.0.1:" + imap.getPort() + ", no encryption. Ctrl-C stops.");
     out.println(devAuth(node));
     out.flush();
+    node.announce(NodeId.ofThisHost(), Liveness.DEFAULT_INTERVAL);
     awaitShutdown(node, data.resolve("tern.pid"));
     return 0;
   }

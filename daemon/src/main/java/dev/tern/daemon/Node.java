@@ -19,7 +19,9 @@ import io.netty.channel.nio.NioIoHandler;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +49,7 @@ public final class Node implements AutoCloseable {
   private final List<AuthServer> authServers = new ArrayList<>();
   private final List<LmtpServer> lmtpServers = new ArrayList<>();
   private final List<InetSocketAddress> bound = new ArrayList<>();
+  private volatile Liveness liveness;
 
   public Node(ObjectStore store, UserDirectory users, byte[] serverSecret) {
     this.store = store;
@@ -64,6 +67,38 @@ public final class Node implements AutoCloseable {
   public void pollEvery(Duration interval) {
     housekeeping.scheduleWithFixedDelay(accounts::fileIncomingOfOpenUsers, interval.toMillis(), interval.toMillis(),
         TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Announces this node in the store as {@code id}: a first beat now (after the listeners are
+   * open, so it can name them), then one every {@code interval} until {@link #close()} deletes it.
+   * A store that fails is logged, not thrown: the node serves what it can, and beats resume.
+   */
+  void announce(NodeId id, Duration interval) {
+    if (liveness != null) {
+      throw new IllegalStateException("node " + liveness.node() + " is announced already");
+    }
+    SecureRandom random = new SecureRandom();
+    Beat beat = new Beat(id, Beat.newProcessId(random), Instant.now().truncatedTo(ChronoUnit.SECONDS),
+        TernCommand.Version.read(), interval, listenerKinds());
+    Liveness beats = new Liveness(store, beat, InstantSource.system(), random);
+    liveness = beats;
+    beats.beat();
+    housekeeping.scheduleWithFixedDelay(beats::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private List<String> listenerKinds() {
+    List<String> kinds = new ArrayList<>();
+    if (!servers.isEmpty()) {
+      kinds.add("imap");
+    }
+    if (!lmtpServers.isEmpty()) {
+      kinds.add("lmtp");
+    }
+    if (!authServers.isEmpty()) {
+      kinds.add("auth");
+    }
+    return kinds;
   }
 
   public Accounts accounts() {
@@ -117,6 +152,9 @@ public final class Node implements AutoCloseable {
     }
     for (AuthServer server : authServers) {
       server.close();
+    }
+    if (liveness != null) {
+      liveness.leave(); // waits for a beat in flight, so none lands after the delete
     }
     housekeeping.shutdownNow();
     loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -77,6 +77,8 @@ final class Settings {
   private final Path usersFile;
   private final byte[] serverSecret;
   private final Path pidFile;
+  private final NodeId nodeId;
+  private final Duration heartbeat;
 
   private Settings(ConfigFile config) {
     this.config = config;
@@ -94,6 +96,9 @@ final class Settings {
     if (pidDirectory != null && !Files.isDirectory(pidDirectory)) {
       throw config.problem("daemon", "pid_file", "is in a directory that does not exist: " + pidDirectory);
     }
+    this.nodeId = nodeId(config);
+    this.heartbeat = Duration.ofSeconds(config.integer("cluster", "heartbeat_seconds",
+        Liveness.DEFAULT_INTERVAL.toSeconds(), 1, 3_600));
   }
 
   /** Reads and validates {@code file}, with the environment variables {@code environment} finds overriding it. */
@@ -125,6 +130,16 @@ final class Settings {
     return imapListeners;
   }
 
+  /** {@code [cluster] node_id}, by default derived from the host name. */
+  NodeId nodeId() {
+    return nodeId;
+  }
+
+  /** {@code [cluster] heartbeat_seconds}: how often the node announces itself in the store. */
+  Duration heartbeat() {
+    return heartbeat;
+  }
+
   /** Opens the store and every listener; a listener that cannot bind closes what was opened. */
   Node startNode(UserDirectory users) {
     return startNode(users, storage.open());
@@ -140,6 +155,7 @@ final class Settings {
       }
       lmtpListener.ifPresent(lmtp -> node.listenLmtp(lmtp.address(), lmtp.config()));
       authListener.ifPresent(auth -> node.listenAuth(auth.address(), auth.config()));
+      node.announce(nodeId, heartbeat);
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -148,10 +164,22 @@ final class Settings {
   }
 
   String describe(Node node) {
-    return "listening on " + node.addresses() + " (configuration " + config.file() + ")";
+    return "node " + nodeId + " listening on " + node.addresses() + " (configuration " + config.file() + ")";
   }
 
   // ---- validation: everything below runs in load(), before anything is opened ----
+
+  private static NodeId nodeId(ConfigFile config) {
+    return config.string("cluster", "node_id").map(text -> {
+      if (!NodeId.isValid(text)) {
+        // Quoted only when it stays one short line.
+        String shown = text.length() > 80 || text.chars().anyMatch(Character::isISOControl) ? "that"
+            : "\"" + text + "\"";
+        throw config.problem("cluster", "node_id", "must be " + NodeId.RULE + ", not " + shown);
+      }
+      return new NodeId(text);
+    }).orElseGet(NodeId::ofThisHost);
+  }
 
   private static List<Node.Listener> imapListeners(ConfigFile config) {
     Optional<SslContext> tls = tls(config);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tern.daemon.Settings.ConfigException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -128,6 +129,15 @@ class SettingsTest {
         Arguments.of(MINIMAL.replace("1143", "99999"), "imap_unsecure.bind must be host:port with a port from 0 to 65535"),
         Arguments.of(MINIMAL.replace("127.0.0.1:1143", "1143"), "imap_unsecure.bind must be host:port"),
         Arguments.of(MINIMAL + "[cluster]\npoll_interval_seconds = 0\n", "cluster.poll_interval_seconds must be between 1 and"),
+        Arguments.of(MINIMAL + "[cluster]\nheartbeat_seconds = 0\n", "cluster.heartbeat_seconds must be between 1 and 3600, not 0"),
+        Arguments.of(MINIMAL + "[cluster]\nheartbeat_seconds = 3601\n", "cluster.heartbeat_seconds must be between 1 and 3600"),
+        Arguments.of(MINIMAL + "[cluster]\nnode_id = \"mx 1\"\n",
+            "cluster.node_id must be 1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit, not \"mx 1\""),
+        Arguments.of(MINIMAL + "[cluster]\nnode_id = \"..\"\n", "cluster.node_id must be 1 to 64 of"),
+        Arguments.of(MINIMAL + "[cluster]\nnode_id = \"\"\n", "cluster.node_id must be 1 to 64 of"),
+        Arguments.of(MINIMAL + "[cluster]\nnode_id = \"" + "n".repeat(65) + "\"\n", "cluster.node_id must be 1 to 64 of"),
+        Arguments.of(MINIMAL + "[cluster]\nnode_id = \"a\\nb\"\n", "cluster.node_id must be 1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit, not that"),
+        Arguments.of(MINIMAL + "[cluster]\nnode_id = 7\n", "cluster.node_id must be a string, not an integer"),
         Arguments.of(MINIMAL + "[imap]\nbind = \"0.0.0.0:993\"\ncertificate = \"missing.pem\"\nprivate_key = \"missing.key\"\n",
             "imap.certificate names "),
         Arguments.of(MINIMAL + "[imap]\nbind = \"0.0.0.0:993\"\n", "[imap] needs certificate and private_key"),
@@ -155,6 +165,24 @@ class SettingsTest {
   void aWrongSecretIsReportedWithoutItsValue() {
     String message = problem(MINIMAL + "[users]\nserver_secret = 1234567\n", NO_VARIABLES);
     assertFalse(message.contains("1234567"), message);
+  }
+
+  @Test
+  void theNodeIdComesFromTheFileOrAVariableAndDefaultsToTheHostName() {
+    Settings defaults = load(MINIMAL, NO_VARIABLES);
+    assertEquals(NodeId.ofThisHost(), defaults.nodeId());
+    assertEquals(Duration.ofSeconds(30), defaults.heartbeat());
+
+    String cluster = MINIMAL + "[cluster]\nnode_id = \"mx-1.dc_2\"\nheartbeat_seconds = 10\n";
+    Settings set = load(cluster, NO_VARIABLES);
+    assertEquals(new NodeId("mx-1.dc_2"), set.nodeId());
+    assertEquals(Duration.ofSeconds(10), set.heartbeat());
+
+    Settings overridden = load(cluster, Map.of("TERN_CLUSTER_NODE_ID", "mx-2", "TERN_CLUSTER_HEARTBEAT_SECONDS", "5")::get);
+    assertEquals(new NodeId("mx-2"), overridden.nodeId());
+    assertEquals(Duration.ofSeconds(5), overridden.heartbeat());
+    assertEquals("TERN_CLUSTER_NODE_ID (cluster.node_id) must be 1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter "
+        + "or digit, not \"mx/2\"", problem(cluster, Map.of("TERN_CLUSTER_NODE_ID", "mx/2")::get));
   }
 
   @Test
