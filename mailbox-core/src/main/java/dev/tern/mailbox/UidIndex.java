@@ -25,8 +25,13 @@ import java.util.function.UnaryOperator;
  * some ops before it, and raises {@code v} by {@code s - hint}. Hence two different messages never
  * hold one UID under one UIDVALIDITY. A MailAdd of a message already present leaves the mailbox
  * as it is (idempotent redelivery: same UID, same flags, UIDNEXT unchanged), but still counts in
- * {@code s} and in {@code v}: the proof's counting argument ({@code s(O) = |O|}, {@code v(O)} = sum
- * of conflicts over all adds) then holds unchanged, which a property test checks.
+ * {@code s} and in {@code v}, so the proof's counting argument ({@code s(O) = |O|}, {@code v(O)} =
+ * sum of conflicts over all adds) holds unchanged — with one refinement: when the message already
+ * holds exactly the writer's hint, the entry at the hint is that message itself, which its writer
+ * agrees with, so it is not counted as a conflict. Two nodes filing one incoming message from the
+ * same state then leave UIDVALIDITY alone instead of renumbering the mailbox under every client
+ * (any other entry they had not seen still raises it). The property test checks both theorems
+ * with such concurrent redeliveries in its histories.
  *
  * <p><b>Mod-sequences.</b> Every op carries how many ops its writer had applied ({@code seen}).
  * An op is <i>causal</i> when it lands right after everything its writer had seen (position ==
@@ -347,10 +352,15 @@ public final class UidIndex implements LogState<UidIndex, UidIndexOp> {
   }
 
   private void add(Added added, long hint, long stamp) {
-    if (hint < sequence) {
-      uidValidity += sequence - hint;
+    int present = find(added.message().high(), added.message().low());
+    long unseen = sequence - hint;
+    if (present >= 0 && uids[present] == hint) {
+      unseen--; // the entry at the hint is this very message: see the class comment
     }
-    if (find(added.message().high(), added.message().low()) < 0) {
+    if (unseen > 0) {
+      uidValidity += unseen;
+    }
+    if (present < 0) {
       if (sequence > MAX_UID) {
         throw new IllegalStateException("UID space exhausted in this mailbox (UID " + sequence + ")");
       }
