@@ -253,14 +253,24 @@ public final class OpLog<S extends LogState<S, O>, O> {
 
   private LogChange syncLocked() {
     lastSyncStarted = context.wallClock().millis();
-    List<Timestamp> checkpoints = listCheckpoints();
-    Timestamp newest = newestCheckpoint(checkpoints);
-    context.clock().observe(newest);
+    // Checkpoints are listed with every full listing only, so a quiet sync is one LIST. That is
+    // safe: ops a new checkpoint covers stay in the store for the GC grace (far longer than the
+    // full-listing period), so the state from the older checkpoint plus the ops is the same; and
+    // ops vanishing from a listing (collected under a checkpoint not seen yet) trigger a full one.
+    LogConfig config = context.config();
+    boolean full = !opened || !listedFully
+        || lastSyncStarted - lastFullListing >= config.fullListEvery().toMillis()
+        || config.gcGrace().compareTo(config.fullListEvery().multipliedBy(2)) < 0; // tests' short graces
     boolean rebuilt = false;
-    if (!opened || !newest.equals(base)) {
-      adoptCheckpoint(checkpoints);
-      rebuilt = opened;
-      opened = true;
+    if (full) {
+      List<Timestamp> checkpoints = listCheckpoints();
+      Timestamp newest = newestCheckpoint(checkpoints);
+      context.clock().observe(newest);
+      if (!opened || !newest.equals(base)) {
+        adoptCheckpoint(checkpoints);
+        rebuilt = opened;
+        opened = true;
+      }
     }
 
     // Ops at or after `from` are listed; a full listing starts at the checkpoint.
@@ -287,6 +297,10 @@ public final class OpLog<S extends LogState<S, O>, O> {
     }
     if (unknown.isEmpty() && vanished.isEmpty()) {
       return new LogChange(0, rebuilt);
+    }
+    if (!vanished.isEmpty() && !full) {
+      listedFully = false; // look for a new checkpoint before dropping ops
+      return syncLocked();
     }
     Map<Timestamp, O> fetched = fetch(unknown);
     for (Timestamp ts : unknown) {

@@ -84,7 +84,7 @@ class OpLogTest {
     RequestCounts before = memory.requestCounts();
     b.log.sync();
     RequestCounts cost = memory.requestCounts().since(before);
-    assertEquals(2, cost.lists(), "one LIST of checkpoints, one page of the 30-second window");
+    assertEquals(1, cost.lists(), "one page of the 30-second window; checkpoints wait for the full listing");
     assertEquals(1, cost.gets(), "only the new op is fetched");
     assertEquals(a.state(), b.state());
     // A full listing comes back by itself, and finds nothing the window missed.
@@ -174,7 +174,7 @@ class OpLogTest {
   }
 
   @Test
-  void aSyncThatFindsNothingNewCostsTwoListsAndNoGets() {
+  void aSyncThatFindsNothingNewCostsOneListAndNoGets() {
     Node a = new Node();
     Node b = new Node();
     for (int i = 0; i < 20; i++) {
@@ -185,7 +185,7 @@ class OpLogTest {
     LogChange change = b.log.sync();
     RequestCounts cost = memory.requestCounts().since(before);
     assertEquals(new LogChange(0, false), change);
-    assertEquals(new RequestCounts(0, 0, 0, 2, 0), cost);
+    assertEquals(new RequestCounts(0, 0, 0, 1, 0), cost);
   }
 
   @Test
@@ -208,6 +208,28 @@ class OpLogTest {
     assertEquals(a.state(), fresh.state());
     assertEquals(a.log.checkpoint(), fresh.log.checkpoint());
     assertEquals(2, cost.gets(), "one checkpoint and the one op after it");
+  }
+
+  @Test
+  void aReaderAdoptsAnotherNodesCheckpointAtItsNextFullListingAndAgreesMeanwhile() {
+    Node a = new Node();
+    Node b = new Node();
+    for (int i = 0; i < 25; i++) {
+      a.append(i);
+    }
+    wall.advance(config.checkpointGrace().plusSeconds(1));
+    b.log.sync(); // a full listing
+    a.append(25); // writes a checkpoint of the first 25
+    assertEquals(1, keys("ckpt/").size());
+
+    b.log.sync(); // quiet: one LIST of ops, the checkpoint not looked at yet
+    assertEquals(a.state(), b.state());
+    assertFalse(a.log.checkpoint().equals(b.log.checkpoint()), "adopted before its full listing");
+
+    wall.advance(config.fullListEvery());
+    b.log.sync();
+    assertEquals(a.log.checkpoint(), b.log.checkpoint());
+    assertEquals(a.state(), b.state());
   }
 
   @Test
