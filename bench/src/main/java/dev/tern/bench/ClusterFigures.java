@@ -35,6 +35,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -97,18 +98,23 @@ public final class ClusterFigures {
         List<Double> appended = new ArrayList<>();
         List<Double> stored = new ArrayList<>();
         int exists = 0;
+        Random phase = new Random(1);
         for (int i = 0; i < events; i++) {
+          // Changes land anywhere in A's poll period, not right after the poll that found the last.
+          Thread.sleep(phase.nextInt(poll * 1000));
           deliver(lmtpB, message);
           long durable = System.nanoTime();
           await(idler, "* " + ++exists + " EXISTS");
           delivered.add((System.nanoTime() - durable) / 1e6);
 
+          Thread.sleep(phase.nextInt(poll * 1000));
           writer.append("INBOX", message);
           long appendedAt = System.nanoTime();
           await(idler, "* " + ++exists + " EXISTS");
           appended.add((System.nanoTime() - appendedAt) / 1e6);
 
-          writer.command("s UID STORE 1:* " + (i % 2 == 0 ? "+" : "-") + "FLAGS (\\Flagged)");
+          Thread.sleep(phase.nextInt(poll * 1000));
+          writer.command("s STORE " + exists + " +FLAGS ($event" + i + ")");
           long storedAt = System.nanoTime();
           await(idler, "* " + exists + " FETCH");
           stored.add((System.nanoTime() - storedAt) / 1e6);
@@ -130,6 +136,9 @@ public final class ClusterFigures {
     for (String line = client.readLine(); ; line = client.readLine()) {
       if (line == null) {
         throw new IOException("connection closed");
+      }
+      if (System.getenv("CLUSTER_FIGURES_TRACE") != null) {
+        System.out.println("  A: " + line);
       }
       if (line.startsWith(prefix)) {
         return;

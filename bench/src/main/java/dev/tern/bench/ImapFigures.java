@@ -166,7 +166,9 @@ public final class ImapFigures {
       out.flush();
       String line;
       while ((line = in.readLine()) != null && !line.startsWith(t + " ")) {
-        // untagged lines
+        if (line.startsWith("* BYE")) {
+          throw new IOException("APPEND failed: " + line);
+        }
       }
       if (line == null || !line.startsWith(t + " OK")) {
         throw new IOException("APPEND failed: " + line);
