@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * background filing has carried on by itself, and a second node started on the same store shows
  * every acknowledged message with the UIDs and flags the first node shows.
  *
- * <p>Short S3 timeouts and two attempts per request keep a stalled request to about two seconds.
+ * <p>Short S3 timeouts and two attempts per request keep a stalled request to about two seconds,
+ * more when it waits behind a background poll that stalls too.
  */
 class StoreFaultTest {
 
@@ -119,7 +124,7 @@ class StoreFaultTest {
   private static final Map<String, Listed> appended = new LinkedHashMap<>();
   private static final List<String> delivered = new ArrayList<>();
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "{0}")
   @EnumSource(value = FaultProxy.Mode.class, names = {"RESET", "STALL", "HTTP_503"})
   void commandsFailCleanlyDuringAFaultAndEverythingAcknowledgedSurvivesIt(FaultProxy.Mode fault) throws IOException {
     String before = "before-" + fault;
@@ -138,19 +143,24 @@ class StoreFaultTest {
 
       proxy.mode(fault);
       // Every command that needs the store: one tagged NO [UNAVAILABLE], nothing else, and the
-      // connection stays open for the next.
-      assertUnavailable(selected.command(appendCommand("during-" + fault, "")));
-      assertUnavailable(selected.command("UID STORE " + uid + " +FLAGS (\\Answered)"));
-      assertUnavailable(selected.command("UID FETCH " + uid + " BODY.PEEK[]"));
-      assertUnavailable(selected.command("NOOP"));
-      assertUnavailable(selected.command("STATUS INBOX (MESSAGES UIDNEXT)"));
-      assertUnavailable(unselected.command("SELECT INBOX"));
-      // The recipient was accepted before the fault; its copy cannot be stored now.
-      assertEquals(LMTP_451, lmtp.data(message("lmtp-during-" + fault)));
-      // The recipient's key cannot be read now: refused at RCPT, and the session goes on.
-      lmtp.command("MAIL FROM:<bob@example.tld>", "250 2.1.0 OK");
-      lmtp.command("RCPT TO:<" + ALICE + ">", LMTP_451);
-      lmtp.command("RSET", "250 2.0.0 OK");
+      // connection stays open for the next. The connections run side by side: a stalled request
+      // takes seconds.
+      concurrently(() -> {
+        assertUnavailable(selected.command(appendCommand("during-" + fault, "")));
+        assertUnavailable(selected.command("UID STORE " + uid + " +FLAGS (\\Answered)"));
+        assertUnavailable(selected.command("UID FETCH " + uid + " BODY.PEEK[]"));
+        assertUnavailable(selected.command("NOOP"));
+      }, () -> {
+        assertUnavailable(unselected.command("STATUS INBOX (MESSAGES UIDNEXT)"));
+        assertUnavailable(unselected.command("SELECT INBOX"));
+      }, () -> {
+        // The recipient was accepted before the fault; its copy cannot be stored now.
+        assertEquals(LMTP_451, lmtp.data(message("lmtp-during-" + fault)));
+        // The recipient's key cannot be read now: refused at RCPT, and the session goes on.
+        lmtp.command("MAIL FROM:<bob@example.tld>", "250 2.1.0 OK");
+        lmtp.command("RCPT TO:<" + ALICE + ">", LMTP_451);
+        lmtp.command("RSET", "250 2.0.0 OK");
+      });
 
       proxy.mode(FaultProxy.Mode.PASS);
       // The same connections work again, without logging in again.
@@ -292,6 +302,29 @@ class StoreFaultTest {
     String found = lines.stream().filter(l -> l.startsWith("* SEARCH")).findFirst().orElseThrow();
     return Arrays.stream(found.substring("* SEARCH".length()).trim().split(" "))
         .filter(n -> !n.isEmpty()).map(Integer::valueOf).toList();
+  }
+
+  /** Runs each check on its own thread and waits for all; the first failure is rethrown. */
+  private static void concurrently(Runnable... checks) {
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<?>> running = new ArrayList<>();
+      for (Runnable check : checks) {
+        running.add(threads.submit(check));
+      }
+      for (Future<?> check : running) {
+        try {
+          check.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof Error error) {
+            throw error;
+          }
+          throw new AssertionError(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
   }
 
   // ---- nodes, LMTP ----
