@@ -131,6 +131,7 @@ class StoreFaultTest {
     try (RawImap selected = login(node);
          RawImap unselected = login(node);
          RawImap idler = login(node);
+         RawImap fresh = new RawImap(node.addresses().getFirst());
          Lmtp lmtp = new Lmtp(lmtp(node))) {
       assertEquals("OK", status(selected.command("SELECT INBOX")));
       long uid = append(selected, before, "\\Flagged");
@@ -154,6 +155,8 @@ class StoreFaultTest {
         assertUnavailable(unselected.command("STATUS INBOX (MESSAGES UIDNEXT)"));
         assertUnavailable(unselected.command("SELECT INBOX"));
       }, () -> {
+        assertUnavailable(fresh.command("LOGIN alice hunter2"));
+      }, () -> {
         // The recipient was accepted before the fault; its copy cannot be stored now.
         assertEquals(LMTP_451, lmtp.data(message("lmtp-during-" + fault)));
         // The recipient's key cannot be read now: refused at RCPT, and the session goes on.
@@ -172,6 +175,7 @@ class StoreFaultTest {
       assertEquals("OK", status(selected.command("UID STORE " + uid + " +FLAGS (\\Answered)")));
       appended.put(before, new Listed(uid, Set.of("\\Answered", "\\Flagged"), before));
       assertEquals("OK", status(unselected.command("SELECT INBOX")));
+      assertEquals("OK", status(fresh.command("LOGIN alice hunter2")));
       lmtp.command("MAIL FROM:<bob@example.tld>", "250 2.1.0 OK");
       lmtp.command("RCPT TO:<" + ALICE + ">", "250 2.1.5 OK");
       String saved = lmtp.data(message("lmtp-after-" + fault));
