@@ -30,10 +30,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A daemon on a real S3 server (S3Proxy in this process) reached through a {@link FaultProxy}, wired
@@ -102,6 +103,12 @@ class StoreFaultTest {
     assertEquals(0, added.exitCode(), added.toString());
     settings = cli.settings();
     node = startNode();
+  }
+
+  /** A failed check must not leave the next fault's test with the store still failing. */
+  @AfterEach
+  void heal() {
+    proxy.mode(FaultProxy.Mode.PASS);
   }
 
   @AfterAll
