@@ -184,6 +184,11 @@ final class ImapSession implements Runnable {
       command.run();
     } catch (SessionEnded e) {
       throw e;
+    } catch (ImapWriter.LiteralAborted e) {
+      // Mid-literal, no answer can follow: closing is the one way to tell the client it is
+      // incomplete (as Dovecot does when a mail read fails).
+      LOG.warn("command {} failed inside a literal, closing the connection: {}", tag, e.getCause().toString());
+      throw new SessionEnded();
     } catch (MailboxException e) {
       ResponseCode code = switch (e.reason()) {
         case NONEXISTENT -> ResponseCode.Basic.NONEXISTENT;

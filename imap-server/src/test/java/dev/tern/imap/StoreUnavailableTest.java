@@ -16,6 +16,8 @@ import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectStore;
 import dev.tern.storage.TransientStorageException;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,10 +26,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Sessions while the whole store is unavailable (every request fails, as with S3 unreachable): a
- * refused LOGIN leaves the session unauthenticated, and an IDLE outlives failed polls. The daemon's
+ * refused LOGIN leaves the session unauthenticated, an IDLE outlives failed polls, and a message
+ * read that breaks midway never passes for the whole message. The daemon's
  * {@code StoreFaultTest} does the same through a real S3 server and a fault proxy.
  */
 class StoreUnavailableTest {
@@ -81,10 +86,44 @@ class StoreUnavailableTest {
     }
   }
 
+  /**
+   * A blob read that breaks after the literal's length went out (the S3 connection reset midway):
+   * the connection closes with the literal unfinished, never padded nor followed by a NO, so no
+   * client can take the part it got for the message.
+   */
+  @ParameterizedTest(name = "failing with an IOException: {0}")
+  @ValueSource(booleans = {true, false})
+  void aBodyReadThatBreaksMidLiteralClosesTheConnectionWithTheLiteralUnfinished(boolean ioException) throws Exception {
+    UnavailableStore store = new UnavailableStore(new MemoryObjectStore());
+    try (TestServer server = new TestServer(store, FAST_POLLS); ImapClient client = server.connect()) {
+      client.login();
+      String message = "Subject: big\r\n\r\n" + "0123456789abcdef\r\n".repeat(20_000);
+      client.send("a APPEND INBOX {" + message.length() + "+}\r\n" + message + "\r\n");
+      assertTrue(client.until("a").getLast().startsWith("a OK"));
+      client.command("b", "SELECT INBOX");
+
+      store.breakBlobReadsAfter(100_000, ioException);
+      client.send("c FETCH 1 BODY.PEEK[]\r\n");
+      // Whatever part of the response got out before the close, it stops inside the literal.
+      String got = new String(client.readToEnd(), StandardCharsets.US_ASCII);
+      String header = "* 1 FETCH (BODY[] {" + message.length() + "}\r\n";
+      if (got.length() <= header.length()) {
+        assertTrue(header.startsWith(got), got);
+      } else {
+        assertTrue(got.startsWith(header), got.substring(0, header.length()));
+        String literal = got.substring(header.length());
+        assertTrue(literal.length() < message.length(), "the literal was finished: " + literal.length() + " bytes");
+        assertTrue(message.startsWith(literal), "only the message's own bytes");
+      }
+    }
+  }
+
   /** A store that refuses every request while {@link #failing}, counting the refusals. */
   static final class UnavailableStore extends ForwardingObjectStore {
     volatile boolean failing;
     final AtomicInteger refused = new AtomicInteger();
+    private volatile long breakAfter = -1;
+    private volatile boolean breakWithIoException;
 
     UnavailableStore(ObjectStore delegate) {
       super(delegate);
@@ -112,7 +151,34 @@ class StoreUnavailableTest {
     @Override
     public InputStream get(ObjectKey key, ByteRange range) {
       check("get " + key);
-      return super.get(key, range);
+      InputStream in = super.get(key, range);
+      long after = breakAfter;
+      if (after < 0 || !key.value().contains("/blob/")) {
+        return in;
+      }
+      boolean io = breakWithIoException;
+      return new FilterInputStream(in) {
+        private long left = after;
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (left <= 0) {
+            if (io) {
+              throw new IOException("Connection reset");
+            }
+            throw new TransientStorageException("get " + key + ": connection reset", null);
+          }
+          int n = super.read(b, off, (int) Math.min(len, left));
+          left -= Math.max(0, n);
+          return n;
+        }
+      };
+    }
+
+    /** Blob reads from now on deliver {@code bytes} and then fail, with an IOException or not. */
+    void breakBlobReadsAfter(long bytes, boolean ioException) {
+      breakWithIoException = ioException;
+      breakAfter = bytes;
     }
 
     @Override

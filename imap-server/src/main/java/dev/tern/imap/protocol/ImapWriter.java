@@ -108,6 +108,17 @@ public final class ImapWriter {
     }
   }
 
+  /**
+   * The content of a literal failed after its length went out: the response cannot be finished,
+   * and a client must not take what it got for the whole (padding it, or a tagged NO after it,
+   * would be read as message text).
+   */
+  public static final class LiteralAborted extends RuntimeException {
+    LiteralAborted(Exception cause) {
+      super("reading the literal's content failed: " + cause, cause);
+    }
+  }
+
   /** One response line under construction; items are separated by single spaces automatically. */
   public final class Response {
 
@@ -309,33 +320,35 @@ public final class ImapWriter {
     /**
      * A literal of {@code length} bytes read from {@code content}, streamed in chunks; blocks while
      * the channel is not writable. Fewer bytes than announced are padded with spaces (the literal
-     * length is already on the wire), more are not read.
+     * length is already on the wire), more are not read. If reading {@code content} fails, the
+     * literal cannot be finished truthfully: {@link LiteralAborted} is thrown, nothing is padded,
+     * and the connection must close.
      */
     public Response literal(long length, InputStream content) {
       separate();
       buf.writeByte('{').writeCharSequence(Long.toString(length), StandardCharsets.US_ASCII);
       buf.writeByte('}').writeByte('\r').writeByte('\n');
       write(buf);
+      buf = channel.alloc().buffer(64);
       long left = length;
       byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, length))];
-      try {
-        while (left > 0) {
-          int n = content.read(chunk, 0, (int) Math.min(chunk.length, left));
-          if (n < 0) {
-            break;
-          }
-          awaitWritable();
-          ByteBuf out = channel.alloc().buffer(n);
-          out.writeBytes(chunk, 0, n);
-          write(out);
-          left -= n;
+      while (left > 0) {
+        int n;
+        try {
+          n = content.read(chunk, 0, (int) Math.min(chunk.length, left));
+        } catch (IOException | RuntimeException e) {
+          throw new LiteralAborted(e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } finally {
-        padLiteral(left);
-        buf = channel.alloc().buffer(64);
+        if (n < 0) {
+          break;
+        }
+        awaitWritable();
+        ByteBuf out = channel.alloc().buffer(n);
+        out.writeBytes(chunk, 0, n);
+        write(out);
+        left -= n;
       }
+      padLiteral(left);
       return this;
     }
 
