@@ -118,11 +118,54 @@ class StoreUnavailableTest {
     }
   }
 
+  /** A header read that breaks before anything of the response went out: NO, and the connection goes on. */
+  @Test
+  void aReadThatBreaksBeforeTheResponseIsAnsweredUnavailable() {
+    UnavailableStore store = new UnavailableStore(new MemoryObjectStore());
+    try (TestServer server = new TestServer(store, FAST_POLLS); ImapClient client = server.connect()) {
+      client.login();
+      String message = "Subject: short\r\n\r\nhello\r\n";
+      client.send("a APPEND INBOX {" + message.length() + "+}\r\n" + message + "\r\n");
+      assertTrue(client.until("a").getLast().startsWith("a OK"));
+      client.command("b", "SELECT INBOX");
+
+      store.breakBlobReadsAfter(50, true); // inside the first segment, after the stream header
+      assertEquals(List.of("c NO [UNAVAILABLE] Storage temporarily unavailable, try again"),
+          client.command("c", "FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]"));
+      store.breakBlobReadsAfter(-1, true);
+      assertEquals("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {18}\r\nSubject: short\r\n\r\n)",
+          client.command("d", "FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]").getFirst());
+    }
+  }
+
+  /**
+   * The second section of a FETCH cannot be read once the first one's literal went out: the
+   * response cannot be finished, so the connection closes instead of a NO being read as its rest.
+   */
+  @Test
+  void aFailureAfterALiteralWentOutClosesTheConnection() {
+    UnavailableStore store = new UnavailableStore(new MemoryObjectStore());
+    try (TestServer server = new TestServer(store, FAST_POLLS); ImapClient client = server.connect()) {
+      client.login();
+      String message = "Subject: two parts\r\n\r\nhello\r\n";
+      client.send("a APPEND INBOX {" + message.length() + "+}\r\n" + message + "\r\n");
+      assertTrue(client.until("a").getLast().startsWith("a OK"));
+      client.command("b", "SELECT INBOX");
+
+      store.failBlobGetsAfter(1);
+      client.send("c FETCH 1 (BODY.PEEK[HEADER] BODY.PEEK[TEXT])\r\n");
+      String got = new String(client.readToEnd(), StandardCharsets.US_ASCII);
+      String whole = "* 1 FETCH (BODY[HEADER] {22}\r\nSubject: two parts\r\n\r\n BODY[TEXT] {7}\r\nhello\r\n)\r\n";
+      assertTrue(whole.startsWith(got) && got.length() < whole.length(), "not a cut of the response: " + got);
+    }
+  }
+
   /** A store that refuses every request while {@link #failing}, counting the refusals. */
   static final class UnavailableStore extends ForwardingObjectStore {
     volatile boolean failing;
     final AtomicInteger refused = new AtomicInteger();
     private volatile long breakAfter = -1;
+    private final AtomicInteger blobGetsLeft = new AtomicInteger(-1);
     private volatile boolean breakWithIoException;
 
     UnavailableStore(ObjectStore delegate) {
@@ -151,6 +194,9 @@ class StoreUnavailableTest {
     @Override
     public InputStream get(ObjectKey key, ByteRange range) {
       check("get " + key);
+      if (key.value().contains("/blob/") && blobGetsLeft.getAndDecrement() == 0) {
+        throw new TransientStorageException("get " + key + " refused by the test", null);
+      }
       InputStream in = super.get(key, range);
       long after = breakAfter;
       if (after < 0 || !key.value().contains("/blob/")) {
@@ -175,7 +221,12 @@ class StoreUnavailableTest {
       };
     }
 
-    /** Blob reads from now on deliver {@code bytes} and then fail, with an IOException or not. */
+    /** Ranged blob gets after the next {@code gets} fail (one of them, then the count runs below zero). */
+    void failBlobGetsAfter(int gets) {
+      blobGetsLeft.set(gets);
+    }
+
+    /** Blob reads from now on deliver {@code bytes} and then fail, with an IOException or not; -1: they do not. */
     void breakBlobReadsAfter(long bytes, boolean ioException) {
       breakWithIoException = ioException;
       breakAfter = bytes;

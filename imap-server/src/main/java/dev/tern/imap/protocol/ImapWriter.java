@@ -31,6 +31,7 @@ public final class ImapWriter {
   private final Channel channel;
   private volatile boolean utf8;
   private ChannelFuture lastWrite;
+  private boolean midResponse;
 
   public ImapWriter(Channel channel) {
     this.channel = channel;
@@ -78,6 +79,15 @@ public final class ImapWriter {
     channel.flush();
   }
 
+  /**
+   * Whether part of a response is on its way to the client without its end (a streamed literal's
+   * length, say). Then no other response can follow truthfully: after a failure, the connection
+   * must close, or the client would read the next response as the rest of this one.
+   */
+  public boolean midResponse() {
+    return midResponse;
+  }
+
   private void write(ByteBuf buf) {
     lastWrite = channel.write(buf);
   }
@@ -105,17 +115,6 @@ public final class ImapWriter {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     for (byte b : bytes) {
       buf.writeByte(b == '\r' || b == '\n' || b == 0 ? ' ' : b);
-    }
-  }
-
-  /**
-   * The content of a literal failed after its length went out: the response cannot be finished,
-   * and a client must not take what it got for the whole (padding it, or a tagged NO after it,
-   * would be read as message text).
-   */
-  public static final class LiteralAborted extends RuntimeException {
-    LiteralAborted(Exception cause) {
-      super("reading the literal's content failed: " + cause, cause);
     }
   }
 
@@ -320,15 +319,16 @@ public final class ImapWriter {
     /**
      * A literal of {@code length} bytes read from {@code content}, streamed in chunks; blocks while
      * the channel is not writable. Fewer bytes than announced are padded with spaces (the literal
-     * length is already on the wire), more are not read. If reading {@code content} fails, the
-     * literal cannot be finished truthfully: {@link LiteralAborted} is thrown, nothing is padded,
-     * and the connection must close.
+     * length is already on the wire), more are not read. If reading {@code content} fails, that
+     * failure is thrown ({@link UncheckedIOException} for an IOException) and nothing is padded:
+     * the response stays unfinished ({@link #midResponse}).
      */
     public Response literal(long length, InputStream content) {
       separate();
       buf.writeByte('{').writeCharSequence(Long.toString(length), StandardCharsets.US_ASCII);
       buf.writeByte('}').writeByte('\r').writeByte('\n');
       write(buf);
+      midResponse = true;
       buf = channel.alloc().buffer(64);
       long left = length;
       byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, length))];
@@ -336,8 +336,8 @@ public final class ImapWriter {
         int n;
         try {
           n = content.read(chunk, 0, (int) Math.min(chunk.length, left));
-        } catch (IOException | RuntimeException e) {
-          throw new LiteralAborted(e);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
         if (n < 0) {
           break;
@@ -358,6 +358,7 @@ public final class ImapWriter {
       buf.writeByte('{').writeCharSequence(Long.toString(length), StandardCharsets.US_ASCII);
       buf.writeByte('}').writeByte('\r').writeByte('\n');
       write(buf);
+      midResponse = true;
       long left = length;
       for (ByteBuf chunk : chunks) {
         int n = (int) Math.min(chunk.readableBytes(), Math.max(0, left));
@@ -391,6 +392,7 @@ public final class ImapWriter {
       buf.writeByte('\r').writeByte('\n');
       write(buf);
       buf = null;
+      midResponse = false;
     }
 
     /** Ends the line, queues it and flushes. */
