@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * twice: the writer lists checkpoints after each PUT, and if one sorts after its op it deletes the
  * op and writes it again with a fresh timestamp; a checkpointer lists the ops it covered after its
  * PUT, and if one appeared that it did not fold, it deletes its checkpoint. Both log a warning
- * and count {@code tern.log.ops.late}.
+ * and count {@code tern.log.ops.late}. A checkpoint that could not be checked (its PUT or listing
+ * failed) is deleted as well, at once or, while the store keeps failing, before anything else the
+ * log does.
  *
  * <p><b>Cost.</b> A sync that finds nothing new makes two LIST requests (checkpoints, then ops
  * after the newest checkpoint; more only when over 1 000 ops follow it). Opening a log adds one
@@ -83,6 +85,8 @@ public final class OpLog<S extends LogState<S, O>, O> {
   /** Whether the last full listing is recent enough to list incrementally; see {@link #listingStart}. */
   private boolean listedFully;
   private long lastFullListing = Long.MIN_VALUE;
+  /** A checkpoint not (yet) checked for late ops; if one is left here, it is deleted first. */
+  private ObjectKey unverifiedCheckpoint;
 
   public OpLog(LogContext context, ObjectKey root, LogCodec<S, O> codec, Aead aead, Supplier<S> empty) {
     this.context = Objects.requireNonNull(context);
@@ -228,7 +232,13 @@ public final class OpLog<S extends LogState<S, O>, O> {
         newOps++;
         break;
       }
-      checkpointIfDueLocked();
+      try {
+        checkpointIfDueLocked();
+      } catch (RuntimeException e) {
+        // The op is durable and applied: the append succeeded. A checkpoint is only a shortcut
+        // for readers, and the next append tries again.
+        LOG.warn("checkpoint of log {} not written: {}", root, e.toString());
+      }
       change = new LogChange(newOps, rebuilt);
     } finally {
       lock.unlock();
@@ -253,6 +263,10 @@ public final class OpLog<S extends LogState<S, O>, O> {
 
   private LogChange syncLocked() {
     lastSyncStarted = context.wallClock().millis();
+    if (unverifiedCheckpoint != null) {
+      withdrawUnverifiedCheckpoint(null);
+      LOG.info("log {}: withdrew a checkpoint left unchecked while the store failed", root);
+    }
     // Checkpoints are listed with every full listing only, so a quiet sync is one LIST. That is
     // safe: ops a new checkpoint covers stay in the store for the GC grace (far longer than the
     // full-listing period), so the state from the older checkpoint plus the ops is the same; and
@@ -472,6 +486,10 @@ public final class OpLog<S extends LogState<S, O>, O> {
   }
 
   private boolean checkpointIfDueLocked() {
+    if (unverifiedCheckpoint != null) {
+      withdrawUnverifiedCheckpoint(null);
+      LOG.info("log {}: withdrew a checkpoint left unchecked while the store failed", root);
+    }
     LogConfig config = context.config();
     long cutoff = context.wallClock().millis() - config.checkpointGrace().toMillis();
     if (cutoff <= base.millis()) {
@@ -484,25 +502,33 @@ public final class OpLog<S extends LogState<S, O>, O> {
     }
     S folded = stateBefore(boundary);
     ObjectKey key = checkpointKey(boundary);
-    store.put(key, LogEnvelope.seal(aead, key, LogEnvelope.KIND_CHECKPOINT, codec.formatVersion(),
-        out -> codec.writeState(folded, out)));
-
-    // An op written meanwhile below the boundary would be lost to this checkpoint: look again.
+    // Until its look for late ops passes, the checkpoint may hide an op that landed behind it (and
+    // a PUT that failed may still have landed): if anything below fails, it is withdrawn, now or,
+    // while the store keeps failing, before anything else this log does.
+    unverifiedCheckpoint = key;
     Set<Timestamp> present = new HashSet<>();
-    Optional<ObjectKey> after = base.equals(Timestamp.ZERO) ? Optional.empty() : Optional.of(opKey(base.justBefore()));
-    try (var objects = store.listAll(opsPrefix(), after)) {
-      objects.map(OpLog::parseName)
-          .filter(ts -> ts != null && ts.isBefore(boundary) && !unreadableOps.contains(ts))
-          .forEach(present::add);
+    try {
+      store.put(key, LogEnvelope.seal(aead, key, LogEnvelope.KIND_CHECKPOINT, codec.formatVersion(),
+          out -> codec.writeState(folded, out)));
+      // An op written meanwhile below the boundary would be lost to this checkpoint: look again.
+      Optional<ObjectKey> after = base.equals(Timestamp.ZERO) ? Optional.empty() : Optional.of(opKey(base.justBefore()));
+      try (var objects = store.listAll(opsPrefix(), after)) {
+        objects.map(OpLog::parseName)
+            .filter(ts -> ts != null && ts.isBefore(boundary) && !unreadableOps.contains(ts))
+            .forEach(present::add);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("checkpoint {} of log {} could not be checked for late ops; withdrawing it", boundary, root);
+      withdrawUnverifiedCheckpoint(e);
+      throw e;
     }
     if (!present.equals(covered.keySet())) {
       lateOps.increment();
       LOG.warn("checkpoint {} of log {} raced with a late op; withdrawing it", boundary, root);
-      store.delete(key);
-      listedFully = false; // the late op may lie outside the listing window: list everything next
-
+      withdrawUnverifiedCheckpoint(null);
       return false;
     }
+    unverifiedCheckpoint = null;
     checkpointsWritten.increment();
     base = boundary;
     ops.headMap(boundary).clear();
@@ -513,6 +539,24 @@ public final class OpLog<S extends LogState<S, O>, O> {
     }
     collectGarbage();
     return true;
+  }
+
+  /**
+   * Deletes {@link #unverifiedCheckpoint}. If that fails too it stays pending: with {@code cause}
+   * the failure is added to it, else thrown.
+   */
+  private void withdrawUnverifiedCheckpoint(RuntimeException cause) {
+    try {
+      store.delete(unverifiedCheckpoint);
+    } catch (RuntimeException e) {
+      if (cause == null) {
+        throw e;
+      }
+      cause.addSuppressed(e);
+      return;
+    }
+    unverifiedCheckpoint = null;
+    listedFully = false; // a late op it hid may lie outside the listing window: list everything next
   }
 
   /**

@@ -310,6 +310,85 @@ class OpLogTest {
     assertEquals(14, fresh.state().applied.size());
   }
 
+  /**
+   * The checkpointer's look for late ops fails (the store went away just after the checkpoint's
+   * PUT): the checkpoint cannot be trusted, so it is withdrawn, and the append that triggered it
+   * still succeeds, its op durable and applied.
+   */
+  @Test
+  void aCheckpointThatCouldNotBeCheckedForLateOpsIsWithdrawnAndTheAppendSucceeds() {
+    Node a = new Node();
+    for (int i = 0; i < 12; i++) {
+      a.append(i);
+    }
+    Timestamp stalled = new Timestamp(START + 1, 77);
+    wall.advance(config.checkpointGrace().plusMinutes(1));
+    store.beforePut(key -> key.toString().contains("/ckpt/"), () -> {
+      putOp(stalled, 7);
+      store.failList(prefix -> prefix.endsWith("/op/"));
+    });
+    Timestamp written = a.append(100);
+    assertTrue(keys("ckpt/").isEmpty(), "the unchecked checkpoint (missing op 7) was withdrawn");
+    assertEquals(Integer.valueOf(100), a.state().applied.getLast(), "the op is applied");
+    assertTrue(keys("op/").stream().anyMatch(k -> k.endsWith(written.toHex())));
+
+    Node fresh = new Node();
+    fresh.log.sync();
+    a.log.sync();
+    assertEquals(List.of(0, 7, 1), fresh.state().applied.subList(0, 3), "op 7 is not lost");
+    assertEquals(a.state(), fresh.state());
+  }
+
+  /** As above, with the delete failing too: the checkpoint goes before the log's next sync. */
+  @Test
+  void aCheckpointThatCouldNotBeCheckedNorWithdrawnGoesAtTheNextSync() {
+    Node a = new Node();
+    for (int i = 0; i < 12; i++) {
+      a.append(i);
+    }
+    Timestamp stalled = new Timestamp(START + 1, 77);
+    wall.advance(config.checkpointGrace().plusMinutes(1));
+    store.beforePut(key -> key.toString().contains("/ckpt/"), () -> {
+      putOp(stalled, 7);
+      store.failList(prefix -> prefix.endsWith("/op/"));
+      store.failDelete(key -> key.toString().contains("/ckpt/"));
+    });
+    a.append(100);
+    assertEquals(1, keys("ckpt/").size(), "the delete failed");
+
+    a.log.sync();
+    assertTrue(keys("ckpt/").isEmpty(), "withdrawn before the sync");
+    assertEquals(List.of(0, 7, 1), a.state().applied.subList(0, 3));
+    Node fresh = new Node();
+    fresh.log.sync();
+    assertEquals(a.state(), fresh.state());
+  }
+
+  /** A checkpoint PUT that landed but failed for its writer is withdrawn like an unchecked one. */
+  @Test
+  void aCheckpointWhosePutFailedAfterLandingIsWithdrawn() {
+    Node a = new Node();
+    for (int i = 0; i < 12; i++) {
+      a.append(i);
+    }
+    Timestamp stalled = new Timestamp(START + 1, 77);
+    wall.advance(config.checkpointGrace().plusMinutes(1));
+    store.beforePut(key -> key.toString().contains("/ckpt/"), () -> putOp(stalled, 7));
+    store.failAfterPut(key -> key.toString().contains("/ckpt/"));
+    a.append(100);
+    assertTrue(keys("ckpt/").isEmpty(), "the checkpoint that landed unchecked was withdrawn");
+    Node fresh = new Node();
+    fresh.log.sync();
+    a.log.sync();
+    assertEquals(List.of(0, 7, 1), fresh.state().applied.subList(0, 3), "op 7 is not lost");
+    assertEquals(a.state(), fresh.state());
+  }
+
+  private void putOp(Timestamp ts, int op) {
+    ObjectKey key = ROOT.resolve("op", ts.toHex());
+    memory.put(key, LogEnvelope.seal(aead, key, LogEnvelope.KIND_OP, 1, out -> new Trace.Codec().writeOp(op, out)));
+  }
+
   @Test
   void anUnreadableOpIsSkippedByEveryNodeAlike() {
     Node a = new Node();

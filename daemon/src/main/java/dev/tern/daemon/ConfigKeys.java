@@ -52,6 +52,9 @@ final class ConfigKeys {
       string("storage", "access_key_id"),
       string("storage", "secret_access_key"),
       bool("storage", "path_style"),
+      integer("storage", "connect_timeout_seconds"),
+      integer("storage", "socket_timeout_seconds"),
+      integer("storage", "max_attempts"),
 
       string("imap", "bind"),
       string("imap", "certificate"),

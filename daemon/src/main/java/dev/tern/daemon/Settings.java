@@ -302,7 +302,13 @@ final class Settings {
           : S3Config.aws(S3Config.DEFAULT_REGION, bucket, accessKey, secretKey);
       return s3.withRegion(config.string("storage", "region", S3Config.DEFAULT_REGION))
           .withKeyPrefix(config.string("storage", "prefix", ""))
-          .withPathStyle(config.bool("storage", "path_style", endpoint.isPresent()));
+          .withPathStyle(config.bool("storage", "path_style", endpoint.isPresent()))
+          .withTimeouts(
+              Duration.ofSeconds(config.integer("storage", "connect_timeout_seconds",
+                  S3Config.DEFAULT_CONNECT_TIMEOUT.toSeconds(), 1, 600)),
+              Duration.ofSeconds(config.integer("storage", "socket_timeout_seconds",
+                  S3Config.DEFAULT_SOCKET_TIMEOUT.toSeconds(), 1, 3600)))
+          .withMaxAttempts((int) config.integer("storage", "max_attempts", S3Config.DEFAULT_MAX_ATTEMPTS, 1, 20));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(config.file() + ": [storage] " + e.getMessage());
     }

@@ -36,22 +36,56 @@ final class RawImap implements AutoCloseable {
 
   /** Sends a command; returns every line up to the tagged one, which is last. */
   List<String> command(String command) {
+    return until(start(command));
+  }
+
+  /** Sends a command (IDLE, say) without waiting for its end; returns its tag. */
+  String start(String command) {
     String tag = "t" + ++tags;
-    List<String> lines = new ArrayList<>();
+    send(tag + " " + command);
+    return tag;
+  }
+
+  /** Sends one line as it is (IDLE's DONE). */
+  void send(String line) {
     try {
-      out.write((tag + " " + command + "\r\n").getBytes(StandardCharsets.UTF_8));
+      out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
-      for (String line = in.readLine(); ; line = in.readLine()) {
-        if (line == null) {
-          throw new IllegalStateException("connection closed after " + lines);
-        }
-        lines.add(line);
-        if (line.startsWith(tag + " ")) {
-          return lines;
-        }
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The next line the server sends. */
+  String readLine() {
+    try {
+      String line = in.readLine();
+      if (line == null) {
+        throw new IllegalStateException("connection closed");
+      }
+      return line;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every line up to the one tagged {@code tag}, which is last. */
+  List<String> until(String tag) {
+    List<String> lines = new ArrayList<>();
+    while (true) {
+      String line;
+      try {
+        line = in.readLine();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (line == null) {
+        throw new IllegalStateException("connection closed after " + lines);
+      }
+      lines.add(line);
+      if (line.startsWith(tag + " ")) {
+        return lines;
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tern.daemon.Settings.ConfigException;
+import dev.tern.storage.S3Config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -103,6 +104,38 @@ class SettingsTest {
     assertEquals("garage", storage.config().region());
     assertEquals("one/", storage.config().keyPrefix());
     assertTrue(storage.config().pathStyle(), "path-style by default with an endpoint");
+    assertEquals(S3Config.DEFAULT_CONNECT_TIMEOUT, storage.config().connectTimeout());
+    assertEquals(S3Config.DEFAULT_SOCKET_TIMEOUT, storage.config().socketTimeout());
+    assertEquals(S3Config.DEFAULT_MAX_ATTEMPTS, storage.config().maxAttempts());
+  }
+
+  @Test
+  void s3TimeoutsAndAttemptsAreConfigurable() {
+    String s3 = """
+        [storage]
+        type = "s3"
+        endpoint = "http://127.0.0.1:3900"
+        bucket = "tern"
+        access_key_id = "GK1"
+        secret_access_key = "s3cr3t"
+        connect_timeout_seconds = 2
+        socket_timeout_seconds = 7
+        max_attempts = 1
+
+        [imap_unsecure]
+        """;
+    S3Config config = assertInstanceOf(Settings.S3Storage.class, load(s3, NO_VARIABLES).storage()).config();
+    assertEquals(Duration.ofSeconds(2), config.connectTimeout());
+    assertEquals(Duration.ofSeconds(7), config.socketTimeout());
+    assertEquals(1, config.maxAttempts());
+    assertEquals(Duration.ofSeconds(9), assertInstanceOf(Settings.S3Storage.class,
+        load(s3, Map.of("TERN_STORAGE_SOCKET_TIMEOUT_SECONDS", "9")::get).storage()).config().socketTimeout());
+    assertTrue(problem(s3.replace("max_attempts = 1", "max_attempts = 0"), NO_VARIABLES)
+        .contains("storage.max_attempts must be between 1 and 20, not 0"));
+    assertTrue(problem(s3.replace("socket_timeout_seconds = 7", "socket_timeout_seconds = 0"), NO_VARIABLES)
+        .contains("storage.socket_timeout_seconds must be between 1 and 3600, not 0"));
+    assertTrue(problem(s3.replace("connect_timeout_seconds = 2", "connect_timeout_seconds = \"2s\""), NO_VARIABLES)
+        .contains("storage.connect_timeout_seconds must be an integer, not a string"));
   }
 
   @Test

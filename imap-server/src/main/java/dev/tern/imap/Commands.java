@@ -23,6 +23,7 @@ import dev.tern.mailbox.MailboxView;
 import dev.tern.mailbox.MessageId;
 import dev.tern.mailbox.UidIndex;
 import dev.tern.storage.StorageException;
+import dev.tern.storage.TransientStorageException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -151,11 +152,18 @@ final class Commands {
     return caps;
   }
 
-  /** Enters the authenticated state with a user's account. */
+  /** Enters the authenticated state with a user's account, once its default mailboxes exist. */
   void loggedIn(Accounts.Lease lease) {
+    try {
+      lease.account().ensureDefaults();
+    } catch (RuntimeException e) {
+      // The LOGIN is answered NO (the store is unavailable, say): the session stays unauthenticated,
+      // so the client can simply log in again.
+      lease.close();
+      throw e;
+    }
     this.lease = lease;
     this.account = lease.account();
-    account.ensureDefaults();
   }
 
   void parseError(ParseError error) {
@@ -603,8 +611,14 @@ final class Commands {
         if (selection != null) {
           // Other nodes' changes (this node's arrive as signals), one sync per period for all the
           // sessions polling the mailbox here; the list too, for a deletion of the selected mailbox.
-          account.pollMailboxes(session.config.pollInterval());
-          selection.mailbox().poll(session.config.pollInterval());
+          try {
+            account.pollMailboxes(session.config.pollInterval());
+            selection.mailbox().poll(session.config.pollInterval());
+          } catch (TransientStorageException e) {
+            // The client is idle, not waiting for an answer: stay in IDLE and poll again next time
+            // rather than end it with a NO it did not ask for.
+            LOG.warn("IDLE poll of mailbox {} failed, trying again: {}", selection.mailbox().id(), e.getMessage());
+          }
         }
       } else if (next instanceof ImapFrame frame) {
         ReferenceCountUtil.release(frame);

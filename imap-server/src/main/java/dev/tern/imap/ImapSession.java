@@ -1,5 +1,6 @@
 package dev.tern.imap;
 
+import dev.tern.crypto.CorruptCiphertextException;
 import dev.tern.imap.protocol.Command;
 import dev.tern.imap.protocol.CommandParser;
 import dev.tern.imap.protocol.ImapFrame;
@@ -184,26 +185,51 @@ final class ImapSession implements Runnable {
       command.run();
     } catch (SessionEnded e) {
       throw e;
-    } catch (MailboxException e) {
-      ResponseCode code = switch (e.reason()) {
-        case NONEXISTENT -> ResponseCode.Basic.NONEXISTENT;
-        case ALREADYEXISTS -> ResponseCode.Basic.ALREADYEXISTS;
-        case CANNOT -> ResponseCode.Basic.CANNOT;
-      };
-      out.status(tag, Status.NO, code, e.getMessage());
-    } catch (TransientStorageException e) {
-      LOG.warn("storage unavailable: {}", e.getMessage());
-      out.status(tag, Status.NO, ResponseCode.Basic.UNAVAILABLE, "Storage temporarily unavailable, try again");
-    } catch (StorageException e) {
-      LOG.error("storage failure", e);
-      out.status(tag, Status.NO, ResponseCode.Basic.SERVERBUG, "Storage failure");
-    } catch (ImapFailure e) {
-      out.status(tag, e.status, e.code, e.getMessage());
-    } catch (UncheckedIOException e) {
-      throw new SessionEnded(); // the connection broke while we wrote
     } catch (RuntimeException e) {
-      LOG.error("command {} failed", tag, e);
-      out.status(tag, Status.NO, ResponseCode.Basic.SERVERBUG, "Internal error");
+      if (out.midResponse()) {
+        // Part of a response (a literal's announced length, say) is out: whatever came next would
+        // be read as the rest of it, so closing is the one way to tell the client it is incomplete
+        // (as Dovecot does when a mail read fails).
+        LOG.warn("command {} failed in the middle of a response, closing the connection: {}", tag, e.toString());
+        throw new SessionEnded();
+      }
+      answer(tag, e);
+    }
+  }
+
+  private void answer(String tag, RuntimeException failure) {
+    switch (failure) {
+      case MailboxException e -> {
+        ResponseCode code = switch (e.reason()) {
+          case NONEXISTENT -> ResponseCode.Basic.NONEXISTENT;
+          case ALREADYEXISTS -> ResponseCode.Basic.ALREADYEXISTS;
+          case CANNOT -> ResponseCode.Basic.CANNOT;
+        };
+        out.status(tag, Status.NO, code, e.getMessage());
+      }
+      case TransientStorageException e -> {
+        LOG.warn("storage unavailable: {}", e.getMessage());
+        out.status(tag, Status.NO, ResponseCode.Basic.UNAVAILABLE, "Storage temporarily unavailable, try again");
+      }
+      case StorageException e -> {
+        LOG.error("storage failure", e);
+        out.status(tag, Status.NO, ResponseCode.Basic.SERVERBUG, "Storage failure");
+      }
+      case ImapFailure e -> out.status(tag, e.status, e.code, e.getMessage());
+      case UncheckedIOException e when !channel.isActive() -> throw new SessionEnded(); // it broke while we wrote
+      case UncheckedIOException e when e.getCause() instanceof CorruptCiphertextException -> {
+        LOG.error("command {}: stored data does not decrypt", tag, e);
+        out.status(tag, Status.NO, ResponseCode.Basic.SERVERBUG, "Storage failure");
+      }
+      case UncheckedIOException e -> {
+        // Reading a stored message broke off (a connection to the store reset midway).
+        LOG.warn("command {}: reading from the store failed: {}", tag, e.getMessage());
+        out.status(tag, Status.NO, ResponseCode.Basic.UNAVAILABLE, "Storage temporarily unavailable, try again");
+      }
+      default -> {
+        LOG.error("command {} failed", tag, failure);
+        out.status(tag, Status.NO, ResponseCode.Basic.SERVERBUG, "Internal error");
+      }
     }
   }
 

@@ -23,6 +23,7 @@ import dev.tern.mailbox.UidIndexOp.Added;
 import dev.tern.mailbox.message.LineEndNormalizer;
 import dev.tern.mailbox.message.MessageSummary;
 import dev.tern.storage.ObjectNotFoundException;
+import dev.tern.storage.PermanentStorageException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,7 +202,7 @@ final class Messages {
     try {
       return MessageMeta.fromBytes(store.getMeta(id));
     } catch (IOException e) {
-      throw new UncheckedIOException("unreadable summary of message " + id, e);
+      throw new PermanentStorageException("unreadable summary of message " + id, e);
     }
   }
 

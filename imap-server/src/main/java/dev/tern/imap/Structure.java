@@ -8,8 +8,8 @@ import dev.tern.mailbox.message.ImapStructure;
 import dev.tern.mailbox.message.MessageSummary;
 import dev.tern.mailbox.message.MessageSummaryCodec;
 import dev.tern.mailbox.message.Part;
+import dev.tern.storage.PermanentStorageException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,7 +25,7 @@ final class Structure {
     try {
       return MessageSummaryCodec.decode(meta.summary());
     } catch (IOException e) {
-      throw new UncheckedIOException("unreadable message summary", e);
+      throw new PermanentStorageException("unreadable message summary", e);
     }
   }
 

@@ -108,6 +108,15 @@ final class ImapClient implements AutoCloseable {
     }
   }
 
+  /** Everything the server sends until it closes the connection. */
+  byte[] readToEnd() {
+    try {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   List<String> login() {
     List<String> lines = command("L1", "LOGIN alice " + TestServer.PASSWORD);
     assertTrue(lines.get(lines.size() - 1).startsWith("L1 OK"), lines.toString());

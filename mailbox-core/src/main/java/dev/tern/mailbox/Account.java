@@ -168,7 +168,9 @@ public final class Account {
    * then a {@code MailAdd}, then its incoming object goes. Its message id derives from the
    * incoming key, so a filing cut short and done again, or done by two nodes at once, adds one
    * message (a repeated {@code MailAdd} of a present id changes nothing). A message that cannot be
-   * opened stays where it is, logged, and does not stop the others.
+   * opened stays where it is, logged, and does not stop the others; a transient store failure
+   * ends the run with a {@link dev.tern.storage.TransientStorageException}, what is left staying
+   * queued for the next.
    */
   public int fileIncoming() {
     filing.lock(); // one filer per user on this node; others wait and then find the queue empty

@@ -1,5 +1,6 @@
 package dev.tern.mailbox;
 
+import dev.tern.crypto.CorruptCiphertextException;
 import dev.tern.crypto.SealedBox;
 import dev.tern.crypto.StreamingAead;
 import dev.tern.crypto.X25519KeyPair;
@@ -10,6 +11,7 @@ import dev.tern.storage.ObjectInfo;
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectStore;
 import dev.tern.storage.PermanentStorageException;
+import dev.tern.storage.TransientStorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,8 +75,11 @@ public final class IncomingQueue {
     long length = StreamingAead.plaintextLength(sealed - SealedBox.STREAM_HEADER_LENGTH);
     try {
       return new Opened(SealedBox.decryptingStream(keys, store.get(key), key.utf8()), length);
-    } catch (IOException e) {
+    } catch (CorruptCiphertextException e) {
       throw new PermanentStorageException("incoming message " + key + " does not open with this user's key", e);
+    } catch (IOException e) {
+      // Reading its header failed (a connection reset, say): it stays queued for the next try.
+      throw new TransientStorageException("reading incoming message " + key + " failed: " + e.getMessage(), e);
     }
   }
 

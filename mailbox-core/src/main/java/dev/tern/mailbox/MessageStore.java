@@ -1,6 +1,7 @@
 package dev.tern.mailbox;
 
 import dev.tern.crypto.Aead;
+import dev.tern.crypto.CorruptCiphertextException;
 import dev.tern.crypto.CryptoException;
 import dev.tern.crypto.StreamingAead;
 import dev.tern.crypto.SymmetricKey;
@@ -10,6 +11,7 @@ import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectNotFoundException;
 import dev.tern.storage.ObjectStore;
 import dev.tern.storage.PermanentStorageException;
+import dev.tern.storage.TransientStorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -73,8 +75,11 @@ public final class MessageStore {
     try {
       return streaming.decryptingRange((from, count) -> store.get(key, new ByteRange(from, count)),
           ciphertextLength, offset, length, key.utf8());
-    } catch (IOException e) {
+    } catch (CorruptCiphertextException e) {
       throw new PermanentStorageException("blob " + key + " cannot be decrypted", e);
+    } catch (IOException e) {
+      // Reading its header failed (a connection reset, say): the blob is fine, try again later.
+      throw new TransientStorageException("reading blob " + key + " failed: " + e.getMessage(), e);
     }
   }
 

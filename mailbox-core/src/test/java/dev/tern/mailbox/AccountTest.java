@@ -12,10 +12,16 @@ import dev.tern.log.LogConfig;
 import dev.tern.log.LogContext;
 import dev.tern.mailbox.MailboxException.Reason;
 import dev.tern.mailbox.UidIndexOp.Added;
+import dev.tern.storage.ByteRange;
+import dev.tern.storage.ForwardingObjectStore;
 import dev.tern.storage.MemoryObjectStore;
 import dev.tern.storage.ObjectKey;
+import dev.tern.storage.ObjectStore;
+import dev.tern.storage.PermanentStorageException;
+import dev.tern.storage.TransientStorageException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.InstantSource;
@@ -39,7 +45,11 @@ class AccountTest {
 
   /** Another node: its own clock and log instances, the same store and keys. */
   private Account node() {
-    LogContext context = new LogContext(store, new HybridClock(InstantSource.system(), random.split()),
+    return node(store);
+  }
+
+  private Account node(ObjectStore on) {
+    LogContext context = new LogContext(on, new HybridClock(InstantSource.system(), random.split()),
         InstantSource.system(), Runnable::run, new SimpleMeterRegistry(), LogConfig.DEFAULTS);
     return new Account(context, "alice", keys, random.split());
   }
@@ -234,6 +244,69 @@ class AccountTest {
     // Nothing in the store is the clear text.
     byte[] stored = store.getBytes(messages.blobKey(id));
     assertFalse(java.util.Arrays.equals(java.util.Arrays.copyOf(stored, 100), java.util.Arrays.copyOf(raw, 100)));
+  }
+
+  /**
+   * A read of a stored message that breaks (a connection reset) is a transient failure: the client
+   * is told to try again, and queued mail stays queued. Altered bytes are a permanent one.
+   */
+  @Test
+  void aReadThatBreaksIsTransientAndAlteredBytesArePermanent() {
+    BreakingStore flaky = new BreakingStore(store);
+    Account account = node(flaky);
+    MessageStore messages = account.messages();
+    byte[] raw = new byte[200_000];
+    random.nextBytes(raw);
+    MessageId id = MessageId.random(random);
+    messages.putBlob(id, new ByteArrayInputStream(raw), raw.length);
+    IncomingQueue queue = new IncomingQueue(store, new HybridClock(InstantSource.system(), random.split()));
+    byte[] mail = "Subject: queued\r\n\r\nhello\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    queue.put("alice", keys.publicKey(), new ByteArrayInputStream(mail), mail.length);
+
+    flaky.breaking = true;
+    assertThrows(TransientStorageException.class, () -> messages.openBlob(id, 70_000, 100));
+    assertThrows(TransientStorageException.class, account::fileIncoming);
+    assertEquals(1, queue.waiting("alice").size(), "still queued");
+
+    flaky.breaking = false;
+    assertEquals(1, account.fileIncoming());
+    byte[] altered = store.getBytes(messages.blobKey(id));
+    altered[0] ^= 0x7f; // the stream header's version
+    store.put(messages.blobKey(id), altered);
+    assertThrows(PermanentStorageException.class, () -> messages.openBlob(id, 70_000, 100));
+  }
+
+  /** A store whose reads break at their first byte while {@link #breaking}. */
+  private static final class BreakingStore extends ForwardingObjectStore {
+    volatile boolean breaking;
+
+    BreakingStore(ObjectStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public InputStream get(ObjectKey key) {
+      return breaking ? broken(super.get(key)) : super.get(key);
+    }
+
+    @Override
+    public InputStream get(ObjectKey key, ByteRange range) {
+      return breaking ? broken(super.get(key, range)) : super.get(key, range);
+    }
+
+    private static InputStream broken(InputStream in) {
+      return new FilterInputStream(in) {
+        @Override
+        public int read() throws IOException {
+          throw new IOException("Connection reset");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          throw new IOException("Connection reset");
+        }
+      };
+    }
   }
 
   @Test

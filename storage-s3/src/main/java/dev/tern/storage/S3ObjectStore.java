@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -470,8 +471,8 @@ public final class S3ObjectStore implements ObjectStore {
         || e instanceof AbortedException
         || causedBy(e, IOException.class)) {
       // Timeouts, refused or reset connections, unknown hosts (DNS may be down), interruptions.
-      if (causedBy(e, InterruptedIOException.class) || e instanceof AbortedException) {
-        Thread.currentThread().interrupt();
+      if (interrupted(e)) {
+        Thread.currentThread().interrupt(); // the SDK cleared the flag; the caller must still see it
       }
       return new TransientStorageException(message, e);
     }
@@ -500,6 +501,24 @@ public final class S3ObjectStore implements ObjectStore {
       return Kind.TRANSIENT;
     }
     return Kind.PERMANENT;
+  }
+
+  /**
+   * Whether the request failed because its thread was interrupted. Socket and connect timeouts are
+   * InterruptedIOExceptions too, but subclasses of it: taking them for interruptions would leave
+   * the caller's thread interrupted after a mere timeout, failing its next blocking call.
+   */
+  private static boolean interrupted(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof AbortedException || t instanceof InterruptedException
+          || t instanceof ClosedByInterruptException || t.getClass() == InterruptedIOException.class) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
   }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -269,6 +271,60 @@ class S3ObjectStoreTest {
           () -> store.put(ObjectKey.of("k"), new GeneratedStream(6, size), size));
       assertTrue(e.getMessage().contains("cannot be sent again"), e.getMessage());
       assertEquals(1, errors.requests.get(), "no second attempt without the body");
+    }
+  }
+
+  /**
+   * A socket timeout is an InterruptedIOException to the JDK, but no interruption: the calling
+   * thread (an IMAP session's) must not come out of it interrupted, or its next blocking call fails.
+   * A real interruption still leaves the flag set.
+   */
+  @Test
+  void aTimeoutLeavesTheThreadUninterruptedAnInterruptionDoesNot() throws Exception {
+    try (FaultProxy proxy = FaultProxy.start(server.endpoint());
+         S3ObjectStore store = new S3ObjectStore(server.config(proxy.endpoint())
+             .withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300))
+             .withMaxAttempts(1))) {
+      ObjectKey key = ObjectKey.of("users/1/blob/timeout");
+      store.put(key, new byte[] {1});
+      proxy.mode(FaultProxy.Mode.STALL);
+      for (Thread.Builder threads : List.of(Thread.ofPlatform(), Thread.ofVirtual())) {
+        boolean[] interruptedAfter = new boolean[2];
+        Thread thread = threads.start(() -> {
+          assertThrows(TransientStorageException.class, () -> store.head(key));
+          interruptedAfter[0] = Thread.interrupted();
+          assertThrows(TransientStorageException.class, () -> store.getBytes(key));
+          interruptedAfter[1] = Thread.interrupted();
+        });
+        thread.join();
+        assertFalse(interruptedAfter[0], "interrupted after a timed-out head, on " + thread);
+        assertFalse(interruptedAfter[1], "interrupted after a timed-out get, on " + thread);
+      }
+
+      proxy.mode(FaultProxy.Mode.PASS);
+      S3Config patient = server.config(proxy.endpoint()).withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(60));
+      try (S3ObjectStore slow = new S3ObjectStore(patient)) {
+        slow.head(key); // a pooled connection, which the stall then holds
+        proxy.mode(FaultProxy.Mode.STALL);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        boolean[] interruptedAfter = new boolean[1];
+        Thread thread = Thread.ofVirtual().start(() -> {
+          try {
+            slow.head(key);
+          } catch (RuntimeException e) {
+            failure.set(e);
+          }
+          interruptedAfter[0] = Thread.currentThread().isInterrupted();
+        });
+        while (proxy.mode() == FaultProxy.Mode.STALL && thread.getState() != Thread.State.WAITING
+            && thread.getState() != Thread.State.TIMED_WAITING && thread.isAlive()) {
+          Thread.onSpinWait(); // until the request is blocked on its socket
+        }
+        thread.interrupt();
+        thread.join();
+        assertInstanceOf(TransientStorageException.class, failure.get());
+        assertTrue(interruptedAfter[0], "an interrupted request leaves its thread interrupted");
+      }
     }
   }
 

@@ -118,7 +118,12 @@ public final class S3ProxyServer implements AutoCloseable {
    * short timeouts and few retries (a loopback server either answers at once or is gone).
    */
   public S3Config config() {
-    return S3Config.of(endpoint, BUCKET, ACCESS_KEY_ID, SECRET_ACCESS_KEY)
+    return config(endpoint);
+  }
+
+  /** {@link #config()} sending its requests to {@code via}: a {@link FaultProxy} in front of this server. */
+  public S3Config config(URI via) {
+    return S3Config.of(via, BUCKET, ACCESS_KEY_ID, SECRET_ACCESS_KEY)
         .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10))
         .withMaxAttempts(3);
   }

@@ -31,6 +31,7 @@ public final class ImapWriter {
   private final Channel channel;
   private volatile boolean utf8;
   private ChannelFuture lastWrite;
+  private boolean midResponse;
 
   public ImapWriter(Channel channel) {
     this.channel = channel;
@@ -76,6 +77,15 @@ public final class ImapWriter {
 
   public void flush() {
     channel.flush();
+  }
+
+  /**
+   * Whether part of a response is on its way to the client without its end (a streamed literal's
+   * length, say). Then no other response can follow truthfully: after a failure, the connection
+   * must close, or the client would read the next response as the rest of this one.
+   */
+  public boolean midResponse() {
+    return midResponse;
   }
 
   private void write(ByteBuf buf) {
@@ -309,33 +319,36 @@ public final class ImapWriter {
     /**
      * A literal of {@code length} bytes read from {@code content}, streamed in chunks; blocks while
      * the channel is not writable. Fewer bytes than announced are padded with spaces (the literal
-     * length is already on the wire), more are not read.
+     * length is already on the wire), more are not read. If reading {@code content} fails, that
+     * failure is thrown ({@link UncheckedIOException} for an IOException) and nothing is padded:
+     * the response stays unfinished ({@link #midResponse}).
      */
     public Response literal(long length, InputStream content) {
       separate();
       buf.writeByte('{').writeCharSequence(Long.toString(length), StandardCharsets.US_ASCII);
       buf.writeByte('}').writeByte('\r').writeByte('\n');
       write(buf);
+      midResponse = true;
+      buf = channel.alloc().buffer(64);
       long left = length;
       byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, length))];
-      try {
-        while (left > 0) {
-          int n = content.read(chunk, 0, (int) Math.min(chunk.length, left));
-          if (n < 0) {
-            break;
-          }
-          awaitWritable();
-          ByteBuf out = channel.alloc().buffer(n);
-          out.writeBytes(chunk, 0, n);
-          write(out);
-          left -= n;
+      while (left > 0) {
+        int n;
+        try {
+          n = content.read(chunk, 0, (int) Math.min(chunk.length, left));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      } finally {
-        padLiteral(left);
-        buf = channel.alloc().buffer(64);
+        if (n < 0) {
+          break;
+        }
+        awaitWritable();
+        ByteBuf out = channel.alloc().buffer(n);
+        out.writeBytes(chunk, 0, n);
+        write(out);
+        left -= n;
       }
+      padLiteral(left);
       return this;
     }
 
@@ -345,6 +358,7 @@ public final class ImapWriter {
       buf.writeByte('{').writeCharSequence(Long.toString(length), StandardCharsets.US_ASCII);
       buf.writeByte('}').writeByte('\r').writeByte('\n');
       write(buf);
+      midResponse = true;
       long left = length;
       for (ByteBuf chunk : chunks) {
         int n = (int) Math.min(chunk.readableBytes(), Math.max(0, left));
@@ -378,6 +392,7 @@ public final class ImapWriter {
       buf.writeByte('\r').writeByte('\n');
       write(buf);
       buf = null;
+      midResponse = false;
     }
 
     /** Ends the line, queues it and flushes. */
