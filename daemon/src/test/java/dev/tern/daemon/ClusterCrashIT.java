@@ -105,7 +105,8 @@ class ClusterCrashIT {
 
   private DevDaemon start(Cli cli, int node, int imap, int lmtp) throws Exception {
     DevDaemon daemon = DevDaemon.launch(workingDirectory, outputs, List.of("-c", cli.config.toString(), "daemon"),
-        Map.of("TERN_IMAP_UNSECURE_BIND", "127.0.0.1:" + imap,
+        Map.of("TERN_CLUSTER_NODE_ID", "node" + node,
+            "TERN_IMAP_UNSECURE_BIND", "127.0.0.1:" + imap,
             "TERN_LMTP_BIND", "127.0.0.1:" + lmtp,
             "TERN_DAEMON_PID_FILE", workingDirectory.resolve("node" + node + ".pid").toString(),
             "TERN_USERS_SERVER_SECRET", "the cluster's server secret"),

@@ -93,8 +93,7 @@ class ClusterTest {
 
   @Test
   void threeNodesOnOneDirectoryConvergeUnderConcurrentClients() throws Exception {
-    Cli cli = directoryInstall();
-    convergence(cli.settings(), 11);
+    convergence(directoryInstall(), 11);
   }
 
   @Test
@@ -104,15 +103,15 @@ class ClusterTest {
       Cli.Run check = cli.run("check");
       assertEquals(0, check.exitCode(), check.toString());
       assertTrue(check.out().contains("store s3 " + s3.endpoint()), check.toString());
-      convergence(cli.settings(), 12);
+      convergence(cli, 12);
     }
   }
 
-  private void convergence(Settings settings, long seed) throws Exception {
+  private void convergence(Cli cli, long seed) throws Exception {
     List<Node> nodes = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        nodes.add(settings.startNode(new ReloadableDirectory(settings.usersFile())));
+        nodes.add(start(cli, "node" + i));
       }
       ClusterWorkload workload = new ClusterWorkload(i -> imap(nodes.get(i)), i -> lmtp(nodes.get(i)), 3, "alice",
           "hunter2", "alice@example.tld");
@@ -156,11 +155,12 @@ class ClusterTest {
    */
   @Test
   void appendsOnTwoNodesThatHaveNotSeenEachOtherRaiseUidValidityAndEndSelectedSessions() throws Exception {
-    Settings settings = directoryInstall().settings();
+    Cli cli = directoryInstall();
+    Settings settings = settings(cli, "a");
     HeldOps held = new HeldOps(settings.storage().open());
     try (Node a = settings.startNode(new ReloadableDirectory(settings.usersFile()), held);
-        Node b = settings.startNode(new ReloadableDirectory(settings.usersFile()));
-        Node c = settings.startNode(new ReloadableDirectory(settings.usersFile()));
+        Node b = start(cli, "b");
+        Node c = start(cli, "c");
         ImapClient onA = login(a);
         ImapClient onB = login(b);
         ImapClient watcher = login(c)) {
@@ -210,9 +210,9 @@ class ClusterTest {
    */
   @Test
   void idleOnOneNodeHearsOfADeliveryThroughAnotherWithinThePollInterval() throws Exception {
-    Settings settings = directoryInstall().settings();
-    try (Node a = settings.startNode(new ReloadableDirectory(settings.usersFile()));
-        Node b = settings.startNode(new ReloadableDirectory(settings.usersFile()));
+    Cli cli = directoryInstall();
+    try (Node a = start(cli, "a");
+        Node b = start(cli, "b");
         ImapClient idling = login(a)) {
       List<String> select = idling.command("SELECT INBOX");
       assertTrue(select.contains("* 0 EXISTS"), select.toString());
@@ -235,6 +235,17 @@ class ClusterTest {
   }
 
   // ---- helpers ----
+
+  /** The settings a daemon of this installation reads, as node {@code nodeId}. */
+  private static Settings settings(Cli cli, String nodeId) {
+    cli.variables.put("TERN_CLUSTER_NODE_ID", nodeId);
+    return cli.settings();
+  }
+
+  private static Node start(Cli cli, String nodeId) {
+    Settings settings = settings(cli, nodeId);
+    return settings.startNode(new ReloadableDirectory(settings.usersFile()));
+  }
 
   /** A store whose next mailbox op put waits until the test releases it. */
   private static final class HeldOps extends ForwardingObjectStore {
