@@ -1,5 +1,6 @@
 package dev.tern.daemon;
 
+import dev.tern.storage.S3ProxyServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,6 +56,36 @@ final class Cli {
         [daemon]
         pid_file = "tern.pid"
         """);
+  }
+
+  /**
+   * What a test node opens after its {@code [storage]}: cleartext IMAP with plaintext login and
+   * LMTP (hostname mx.test) on free loopback ports, users.toml, a 1 s cluster poll, the pid file.
+   */
+  static final String NODE_SECTIONS = """
+
+      [imap_unsecure]
+      bind = "127.0.0.1:0"
+      allow_plaintext_login = true
+
+      [lmtp]
+      bind = "127.0.0.1:0"
+      hostname = "mx.test"
+
+      [users]
+      file = "users.toml"
+
+      [cluster]
+      poll_interval_seconds = 1
+
+      [daemon]
+      pid_file = "tern.pid"
+      """;
+
+  /** The credentials of {@link S3ProxyServer}, given as the daemon reads them: in the environment. */
+  void useS3ProxyCredentials() {
+    variables.put("TERN_STORAGE_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY_ID);
+    variables.put("TERN_STORAGE_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_ACCESS_KEY);
   }
 
   Path usersFile() {

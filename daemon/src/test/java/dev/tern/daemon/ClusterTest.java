@@ -1,5 +1,8 @@
 package dev.tern.daemon;
 
+import static dev.tern.daemon.TestNodes.deliver;
+import static dev.tern.daemon.TestNodes.imap;
+import static dev.tern.daemon.TestNodes.lmtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,13 +12,7 @@ import dev.tern.storage.ForwardingObjectStore;
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectStore;
 import dev.tern.storage.S3ProxyServer;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,32 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterTest {
 
-  private static final int POLL_SECONDS = 1;
+  private static final int POLL_SECONDS = 1; // as in Cli.NODE_SECTIONS
 
   @TempDir Path directory;
 
   private Cli install(String storage, Map<String, String> variables) {
     Cli cli = new Cli(directory);
     cli.variables.putAll(variables);
-    Cli.write(cli.config, storage + """
-
-        [imap_unsecure]
-        bind = "127.0.0.1:0"
-        allow_plaintext_login = true
-
-        [lmtp]
-        bind = "127.0.0.1:0"
-        hostname = "mx.test"
-
-        [users]
-        file = "users.toml"
-
-        [cluster]
-        poll_interval_seconds = %d
-
-        [daemon]
-        pid_file = "tern.pid"
-        """.formatted(POLL_SECONDS));
+    Cli.write(cli.config, storage + Cli.NODE_SECTIONS);
     cli.variables.put("TERN_USERS_SERVER_SECRET", "the cluster's server secret");
     // A pass root, as in production: the keys are in the store behind alice's password, so a
     // node can file mail delivered elsewhere only while alice has a session on it.
@@ -295,29 +274,5 @@ class ClusterTest {
 
   private static String message(String token) {
     return "From: <bob@example.tld>\r\nSubject: " + token + "\r\nX-Token: " + token + "\r\n\r\nHello.\r\n";
-  }
-
-  static InetSocketAddress imap(Node node) {
-    return node.addresses().getFirst();
-  }
-
-  static InetSocketAddress lmtp(Node node) {
-    return node.addresses().getLast(); // the IMAP listeners bind first, then LMTP
-  }
-
-  private static void deliver(InetSocketAddress address, String message) throws Exception {
-    try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
-      socket.setSoTimeout(30_000);
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      OutputStream out = socket.getOutputStream();
-      out.write(("LHLO test.example\r\nMAIL FROM:<bob@example.tld>\r\nRCPT TO:<alice@example.tld>\r\nDATA\r\n"
-          + message + ".\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      List<String> replies = new ArrayList<>();
-      for (String line = in.readLine(); line != null && !line.startsWith("221"); line = in.readLine()) {
-        replies.add(line);
-      }
-      assertTrue(replies.getLast().matches("250 2\\.0\\.0 <alice@example\\.tld> \\S+ Saved"), replies.toString());
-    }
   }
 }

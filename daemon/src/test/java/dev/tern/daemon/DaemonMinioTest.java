@@ -1,17 +1,13 @@
 package dev.tern.daemon;
 
+import static dev.tern.daemon.TestNodes.deliver;
+import static dev.tern.daemon.TestNodes.imap;
+import static dev.tern.daemon.TestNodes.lmtp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,24 +59,7 @@ class DaemonMinioTest {
         endpoint = "%s"
         bucket = "%s"
         path_style = true
-
-        [imap_unsecure]
-        bind = "127.0.0.1:0"
-        allow_plaintext_login = true
-
-        [lmtp]
-        bind = "127.0.0.1:0"
-        hostname = "mx.test"
-
-        [users]
-        file = "users.toml"
-
-        [cluster]
-        poll_interval_seconds = 1
-
-        [daemon]
-        pid_file = "tern.pid"
-        """.formatted(MINIO.getS3URL(), BUCKET));
+        """.formatted(MINIO.getS3URL(), BUCKET) + Cli.NODE_SECTIONS);
     cli.variables.put("TERN_STORAGE_ACCESS_KEY_ID", MINIO.getUserName());
     cli.variables.put("TERN_STORAGE_SECRET_ACCESS_KEY", MINIO.getPassword());
     cli.variables.put("TERN_USERS_SERVER_SECRET", "a server secret");
@@ -113,39 +92,6 @@ class DaemonMinioTest {
         assertTrue(fetch.contains("Hello from the other node."), fetch.toString());
         assertTrue(fetch.contains("Delivered-To: alice@example.tld"), fetch.toString());
       }
-    }
-  }
-
-  private static InetSocketAddress lmtp(Node node) {
-    return node.addresses().getLast(); // the IMAP listeners bind first, then LMTP
-  }
-
-  private static InetSocketAddress imap(Node node) {
-    return node.addresses().getFirst();
-  }
-
-  private static void deliver(InetSocketAddress address, String message) throws Exception {
-    try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
-      socket.setSoTimeout(30_000);
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      OutputStream out = socket.getOutputStream();
-      assertEquals("220 mx.test Tern ready.", in.readLine());
-      out.write(("LHLO test.example\r\nMAIL FROM:<bob@example.tld>\r\nRCPT TO:<alice@example.tld>\r\nDATA\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      List<String> replies = new ArrayList<>();
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        replies.add(line);
-        if (line.startsWith("354")) {
-          break;
-        }
-      }
-      assertEquals(List.of("250 2.1.0 OK", "250 2.1.5 OK", "354 OK"), replies.subList(replies.size() - 3, replies.size()));
-      out.write((message + ".\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      String saved = in.readLine();
-      assertTrue(saved != null && saved.matches("250 2\\.0\\.0 <alice@example\\.tld> \\S+ Saved"), saved);
-      assertEquals("221 2.0.0 Bye", in.readLine());
     }
   }
 }

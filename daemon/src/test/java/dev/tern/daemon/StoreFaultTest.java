@@ -77,26 +77,8 @@ class StoreFaultTest {
         connect_timeout_seconds = 1
         socket_timeout_seconds = 1
         max_attempts = 2
-
-        [imap_unsecure]
-        bind = "127.0.0.1:0"
-        allow_plaintext_login = true
-
-        [lmtp]
-        bind = "127.0.0.1:0"
-        hostname = "mx.test"
-
-        [users]
-        file = "users.toml"
-
-        [cluster]
-        poll_interval_seconds = 1
-
-        [daemon]
-        pid_file = "tern.pid"
-        """.formatted(proxy.endpoint(), S3ProxyServer.BUCKET));
-    cli.variables.put("TERN_STORAGE_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY_ID);
-    cli.variables.put("TERN_STORAGE_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_ACCESS_KEY);
+        """.formatted(proxy.endpoint(), S3ProxyServer.BUCKET) + Cli.NODE_SECTIONS);
+    cli.useS3ProxyCredentials();
     cli.variables.put("TERN_USERS_SERVER_SECRET", "a server secret");
     cli.variables.put("TERN_PASSWORD", "hunter2");
     Cli.Run added = cli.run("account", "add", "--login", "alice", "--address", ALICE);
