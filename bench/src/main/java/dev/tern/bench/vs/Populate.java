@@ -42,6 +42,8 @@ public final class Populate implements Callable<Integer> {
   @Option(names = "--max-size", defaultValue = "2147483647", description = "draw again above this many bytes") int maxSize;
   @Option(names = "--total-bytes", defaultValue = "0",
       description = "scale the drawn sizes so that each user's messages add up to about this many bytes") long totalBytes;
+  @Option(names = "--copy-to", defaultValue = "0",
+      description = "then COPY the first mailbox's messages into itself until it holds this many") int copyTo;
   @Option(names = "--threads", defaultValue = "8") int threads;
   @Option(names = "--window", defaultValue = "32") int window;
   @Option(names = "--seed", defaultValue = "7") long seed;
@@ -125,7 +127,32 @@ public final class Populate implements Callable<Integer> {
         }
         messages.addAndGet(e.getValue());
       }
+      if (copyTo > 0) {
+        grow(wire, counts.keySet().iterator().next(), messages);
+      }
       wire.command("LOGOUT");
+    }
+  }
+
+  /**
+   * Doubles the mailbox with {@code COPY 1:n} into itself until it holds {@link #copyTo}
+   * messages: a large mailbox in a few commands on any server, instead of one APPEND per message.
+   */
+  private void grow(Wire wire, String mailbox, AtomicLong messages) throws IOException {
+    if (!wire.command("SELECT " + mailbox).ok()) {
+      throw new IOException("SELECT " + mailbox + " refused");
+    }
+    while (wire.exists < copyTo) {
+      int n = Math.min(wire.exists, copyTo - wire.exists);
+      int before = wire.exists;
+      Wire.Reply copied = wire.command("COPY 1:" + n + " " + mailbox);
+      if (!copied.ok()) {
+        throw new IOException("COPY refused: " + copied.tagged());
+      }
+      if (wire.exists == before && !wire.command("NOOP").ok()) {
+        throw new IOException("NOOP refused");
+      }
+      messages.addAndGet(wire.exists - before);
     }
   }
 
