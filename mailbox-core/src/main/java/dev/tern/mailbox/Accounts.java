@@ -11,6 +11,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's open accounts: a login verifies the password and unlocks the keys, and every session of
- * one user on this node shares one {@link Account}, released when the last session closes.
+ * one user on this node shares one {@link Account}.
+ *
+ * <p>When a user's last session closes, the account lingers for {@code loginCacheTtl} (at most
+ * {@link #MAX_LINGERING} of them, the longest idle go first): mail clients log out and back in
+ * every few minutes, and a lingering account keeps its mailboxes' states, so the next session
+ * syncs them (one LIST each) instead of reading every op since the last checkpoint again. It holds
+ * no more than the login cache already does (the keys) plus what they decrypt.
  *
  * <p>Argon2id makes a login cost tens of milliseconds on purpose. Clients that reconnect every few
  * minutes would pay it each time, so a successful login's keys are kept for {@code loginCacheTtl},
@@ -34,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class Accounts {
 
   private static final Logger LOG = LoggerFactory.getLogger(Accounts.class);
+
+  /** The most accounts kept without sessions (each holds its users' open mailbox states). */
+  static final int MAX_LINGERING = 256;
 
   /** A session's hold on an account; closing the last lease of a user releases the account. */
   public final class Lease implements AutoCloseable {
@@ -60,7 +70,8 @@ public final class Accounts {
         }
         closed = true;
         if (--shared.leases == 0) {
-          open.remove(shared.user.id());
+          shared.idleSince = clock.millis();
+          evictLingering();
         }
       }
     }
@@ -70,6 +81,7 @@ public final class Accounts {
     final User user;
     final Account account;
     int leases;
+    long idleSince;
 
     Shared(User user, Account account) {
       this.user = user;
@@ -223,6 +235,10 @@ public final class Accounts {
 
   /** Opens a user's account with keys already at hand (a cleartext root, the dev user). */
   public synchronized Lease lease(User user, KeyBundle keys) {
+    Shared lingering = open.get(user.id());
+    if (lingering != null && lingering.leases == 0 && !lingering.user.equals(user)) {
+      open.remove(user.id()); // the user changed (password, keys, re-created) since: start afresh
+    }
     Shared shared = open.computeIfAbsent(user.id(), id -> new Shared(user, new Account(context, id, keys)));
     shared.leases++;
     return new Lease(shared);
@@ -243,13 +259,17 @@ public final class Accounts {
   }
 
   /**
-   * Files the mail waiting in {@code incoming/} of every user open on this node: what other nodes
+   * Files the mail waiting in {@code incoming/} of every user with a session on this node: what other nodes
    * delivered while this one holds the keys. One LIST per open user when nothing waits. The node
    * runs it every poll interval, so an IDLE session here hears of mail delivered elsewhere within
    * about that interval.
    */
   public void fileIncomingOfOpenUsers() {
+    evictLingering();
     for (Shared shared : List.copyOf(open.values())) {
+      if (shared.leases == 0) {
+        continue; // no session to tell: filed on delivery here, or at the next login
+      }
       try {
         shared.account.fileIncoming();
       } catch (RuntimeException e) {
@@ -258,9 +278,25 @@ public final class Accounts {
     }
   }
 
-  /** How many users have an open account on this node. */
+  /** How many users have sessions (or filing) on this node. */
   public int openAccounts() {
-    return open.size();
+    return (int) open.values().stream().filter(shared -> shared.leases > 0).count();
+  }
+
+  /** How many accounts linger here without sessions. */
+  public synchronized int lingeringAccounts() {
+    return (int) open.values().stream().filter(shared -> shared.leases == 0).count();
+  }
+
+  /** Drops lingering accounts idle for longer than the login cache keeps keys, and the oldest beyond the cap. */
+  public synchronized void evictLingering() {
+    long expired = clock.millis() - loginCacheTtl.toMillis();
+    open.values().removeIf(shared -> shared.leases == 0 && shared.idleSince <= expired);
+    List<Shared> idle = open.values().stream().filter(shared -> shared.leases == 0)
+        .sorted(Comparator.comparingLong(shared -> shared.idleSince)).toList();
+    for (int i = 0; i < idle.size() - MAX_LINGERING; i++) {
+      open.remove(idle.get(i).user.id(), idle.get(i));
+    }
   }
 
   private String cacheKey(String login, CharSequence password) {

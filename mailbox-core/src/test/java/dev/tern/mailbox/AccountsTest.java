@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +67,34 @@ class AccountsTest {
     two.close();
     two.close(); // twice is harmless
     assertEquals(0, accounts.openAccounts());
+    assertEquals(1, accounts.lingeringAccounts());
     Accounts.Lease three = accounts.login("alice", "hunter2").orElseThrow();
-    assertNotSame(one.account(), three.account());
+    assertSame(one.account(), three.account(), "a lingering account is taken up again, mailbox states and all");
+    three.close();
+    now.addAndGet(Duration.ofMinutes(5).toMillis());
+    accounts.evictLingering();
+    assertEquals(0, accounts.lingeringAccounts(), "gone once the login cache would have forgotten the keys");
+    Accounts.Lease four = accounts.login("alice", "hunter2").orElseThrow();
+    assertNotSame(one.account(), four.account());
+  }
+
+  @Test
+  void atMostMaxLingeringAccountsStayAndTheLongestIdleGoFirst() {
+    List<Accounts.Lease> leases = new ArrayList<>();
+    String hash = PasswordHash.create("pw").toString(); // one Argon2id for all: 257 would take seconds
+    for (int i = 0; i <= Accounts.MAX_LINGERING; i++) {
+      directory.put("u" + i, new User("u" + i, "u" + i, List.of(), hash, new CryptoRoot.Cleartext(KeyBundle.generate())));
+      leases.add(accounts.lease(directory.get("u" + i), ((CryptoRoot.Cleartext) directory.get("u" + i).cryptoRoot()).keys()));
+    }
+    for (Accounts.Lease lease : leases) {
+      now.incrementAndGet();
+      lease.close();
+    }
+    assertEquals(Accounts.MAX_LINGERING, accounts.lingeringAccounts());
+    Accounts.Lease first = accounts.login("u0", "pw").orElseThrow();
+    assertNotSame(leases.get(0).account(), first.account(), "the first to go idle was dropped");
+    Accounts.Lease last = accounts.login("u" + Accounts.MAX_LINGERING, "pw").orElseThrow();
+    assertSame(leases.get(Accounts.MAX_LINGERING).account(), last.account());
   }
 
   @Test
@@ -77,6 +104,16 @@ class AccountsTest {
     addUser("bob", "new", directory.get("bob").cryptoRoot());
     assertEquals(Optional.empty(), accounts.login("bob", "old"));
     assertTrue(accounts.login("bob", "new").isPresent());
+  }
+
+  @Test
+  void aLingeringAccountOfAUserWhoChangedSinceIsNotTakenUp() {
+    addUser("erin", "old", new CryptoRoot.Cleartext(KeyBundle.generate()));
+    Accounts.Lease before = accounts.login("erin", "old").orElseThrow();
+    before.close();
+    addUser("erin", "new", new CryptoRoot.Cleartext(KeyBundle.generate())); // re-created: other keys
+    Accounts.Lease after = accounts.login("erin", "new").orElseThrow();
+    assertNotSame(before.account(), after.account());
   }
 
   @Test
