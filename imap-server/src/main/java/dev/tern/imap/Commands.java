@@ -151,7 +151,8 @@ final class Commands {
 
   List<String> capabilities() {
     List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
-        "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CONDSTORE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS"));
+        "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CONDSTORE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED",
+        "LIST-STATUS"));
     if (account == null) {
       if (session.config.tls().isPresent() && !session.tlsActive) {
         caps.add("STARTTLS");

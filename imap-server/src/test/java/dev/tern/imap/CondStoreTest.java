@@ -119,7 +119,8 @@ class CondStoreTest {
 
   @Test
   void idlePushesCarryModSeqOnlyToSessionsThatEnabledCondStore() {
-    try (ImapClient plain = server.connect(); ImapClient cond = server.connect(); ImapClient writer = server.connect()) {
+    try (ImapClient plain = server.connect(); ImapClient cond = server.connect();
+        ImapClient writer = server.connect()) {
       writer.login();
       writer.command("a", "CREATE Pushed");
       append(writer, "Pushed", "one");
