@@ -4,11 +4,11 @@ import dev.tern.imap.protocol.Command;
 import dev.tern.imap.protocol.CommandParser;
 import dev.tern.imap.protocol.Flag;
 import dev.tern.imap.protocol.ImapFrame;
-import dev.tern.imap.protocol.ImapWriter;
 import dev.tern.imap.protocol.ImapWriter.Status;
-import dev.tern.imap.protocol.ResponseCode;
+import dev.tern.imap.protocol.ImapWriter;
 import dev.tern.imap.protocol.MailboxArg;
 import dev.tern.imap.protocol.ParseError;
+import dev.tern.imap.protocol.ResponseCode;
 import dev.tern.imap.protocol.SequenceSet;
 import dev.tern.imap.protocol.StatusItem;
 import dev.tern.log.LogException;
@@ -26,7 +26,6 @@ import dev.tern.storage.StorageException;
 import dev.tern.storage.TransientStorageException;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +49,7 @@ final class Commands {
   private final ImapSession session;
   private final ImapWriter out;
   private final Messages messages;
+  private final CondStore condStore;
 
   private Accounts.Lease lease;
   private Account account;
@@ -111,6 +111,7 @@ final class Commands {
     this.session = session;
     this.out = session.out;
     this.messages = new Messages(this);
+    this.condStore = new CondStore(this);
     this.authentication = new Authentication(this);
   }
 
@@ -130,6 +131,14 @@ final class Commands {
     return selection;
   }
 
+  Messages messages() {
+    return messages;
+  }
+
+  CondStore condStore() {
+    return condStore;
+  }
+
   ImapSession session() {
     return session;
   }
@@ -142,7 +151,8 @@ final class Commands {
 
   List<String> capabilities() {
     List<String> caps = new ArrayList<>(List.of("IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE",
-        "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED", "LIST-STATUS"));
+        "NAMESPACE", "UNSELECT", "UIDPLUS", "MOVE", "CONDSTORE", "CHILDREN", "SPECIAL-USE", "LIST-EXTENDED",
+        "LIST-STATUS"));
     if (account == null) {
       if (session.config.tls().isPresent() && !session.tlsActive) {
         caps.add("STARTTLS");
@@ -185,6 +195,7 @@ final class Commands {
 
   void execute(Command command) {
     String tag = command.tag();
+    condStore.before(command);
     switch (command) {
       case Command.Capability c -> {
         out.untagged().raw("CAPABILITY " + String.join(" ", capabilities())).end();
@@ -212,7 +223,7 @@ final class Commands {
       }
       case Command.Enable c -> {
         requireAuthenticated();
-        out.untagged().raw("ENABLED").end(); // no extension here changes behaviour once enabled
+        condStore.enable(c);
         ok(tag, "ENABLE completed.");
       }
       case Command.Namespace c -> {
@@ -306,8 +317,7 @@ final class Commands {
       case Command.Store c -> {
         requireSelected();
         requireWritable();
-        store(c);
-        ok(tag, "Store completed.");
+        new StoreFlags(this).run(c);
       }
       case Command.Copy c -> {
         requireSelected();
@@ -415,6 +425,9 @@ final class Commands {
     }
     out.untagged().raw("OK").code(new ResponseCode.UidValidity(view.uidValidity())).text("UIDs valid").end();
     out.untagged().raw("OK").code(new ResponseCode.UidNext(uidNext[0])).text("Predicted next UID").end();
+    // Every mailbox keeps mod-sequences, so every SELECT tells HIGHESTMODSEQ (RFC 7162 §3.1.2.1),
+    // CONDSTORE client or not, as Dovecot does for a mailbox with mod-sequences.
+    condStore.highestModSeq(view.highestModSeq());
     ok(tag, opened.readOnly ? ResponseCode.Basic.READ_ONLY : ResponseCode.Basic.READ_WRITE,
         opened.readOnly ? "Examine completed." : "Select completed.");
   }
@@ -501,8 +514,7 @@ final class Commands {
         }
         case MailboxView.FlagsChanged f -> {
           if (!alreadyReported.contains(f.uid())) {
-            out.untagged().number(f.sequence()).raw("FETCH (UID " + f.uid() + " FLAGS (" + flagsText(f.uid(), f.flags())
-                + "))").end();
+            condStore.flagsFetch(f.sequence(), f.uid(), true, f.flags(), f.modSeq());
           }
         }
         case MailboxView.UidValidityChanged u -> {
@@ -522,7 +534,7 @@ final class Commands {
     return String.join(" ", names);
   }
 
-  // ---- expunge, store ----
+  // ---- expunge ----
 
   private void expungeDeleted(SequenceSet uids, boolean report) {
     MailboxView view = selection.view;
@@ -542,49 +554,6 @@ final class Commands {
     if (report) {
       reportChanges(true);
     }
-  }
-
-  private void store(Command.Store command) {
-    MailboxView view = selection.view;
-    List<Long> uids = messages.resolve(command.uid(), command.set());
-    List<String> names = command.flags().stream().map(Flag::name).filter(n -> !n.equalsIgnoreCase("\\Recent")).toList();
-    Flags flags = Flags.of(names);
-    List<MessageId> ids = new ArrayList<>();
-    selection.mailbox().read(state -> {
-      for (long uid : uids) {
-        UidIndex.Entry entry = state.byUid(uid);
-        if (entry != null) {
-          ids.add(entry.message());
-        }
-      }
-      return null;
-    });
-    Mailbox.FlagChange change = switch (command.mode()) {
-      case ADD -> Mailbox.FlagChange.ADD;
-      case REMOVE -> Mailbox.FlagChange.REMOVE;
-      case REPLACE -> Mailbox.FlagChange.REPLACE;
-    };
-    if (!ids.isEmpty()) {
-      selection.mailbox().storeFlags(ids, change, flags);
-    }
-    Set<Long> reported = new HashSet<>();
-    if (!command.silent()) {
-      selection.mailbox().read(state -> {
-        for (long uid : uids) {
-          UidIndex.Entry entry = state.byUid(uid);
-          int seq = view.sequenceOf(uid);
-          if (entry != null && seq > 0) {
-            out.untagged().number(seq).raw("FETCH (" + (command.uid() ? "UID " + uid + " " : "") + "FLAGS ("
-                + flagsText(uid, entry.flags()) + "))").end();
-            reported.add(uid);
-          }
-        }
-        return null;
-      });
-    } else {
-      reported.addAll(uids);
-    }
-    reportChanges(command.uid(), reported);
   }
 
   // ---- IDLE ----

@@ -1,8 +1,8 @@
 package dev.tern.imap;
 
 import dev.tern.imap.protocol.Command;
-import dev.tern.imap.protocol.FetchAttribute;
 import dev.tern.imap.protocol.FetchAttribute.BodySection;
+import dev.tern.imap.protocol.FetchAttribute;
 import dev.tern.imap.protocol.Flag;
 import dev.tern.imap.protocol.ImapDates;
 import dev.tern.imap.protocol.ImapFrame;
@@ -87,10 +87,19 @@ final class Messages {
   void fetch(Command.Fetch command) {
     Commands.Selection selection = commands.selection();
     MailboxView view = selection.view;
-    List<Long> uids = resolve(command.uid(), command.set());
+    CondStore condStore = commands.condStore();
+    condStore.refuseVanished(command);
+    List<Long> requested = resolve(command.uid(), command.set());
+    // CHANGEDSINCE: only messages changed since, and MODSEQ as if asked for (RFC 7162 §3.1.4.1).
+    // Filtered before \Seen is set below, which must not touch the messages left out.
+    List<Long> uids = command.changedSince() < 0 ? requested
+        : condStore.changedSince(requested, command.changedSince());
     List<FetchAttribute> attributes = new ArrayList<>(command.attributes());
     if (command.uid() && !attributes.contains(FetchAttribute.Simple.UID)) {
       attributes.add(0, FetchAttribute.Simple.UID);
+    }
+    if (command.changedSince() >= 0 && !attributes.contains(FetchAttribute.Simple.MODSEQ)) {
+      attributes.add(FetchAttribute.Simple.MODSEQ);
     }
     boolean setsSeen = !selection.readOnly && attributes.stream().anyMatch(a -> a == FetchAttribute.Simple.RFC822
         || a == FetchAttribute.Simple.RFC822_TEXT || (a instanceof BodySection s && !s.peek()));
@@ -183,6 +192,9 @@ final class Messages {
       }
       if (seenNow.contains(uid) && !flagsSent) {
         response.raw("FLAGS (" + commands.flagsText(uid, Flags.of("\\Seen").plus(entry.flags())) + ")");
+      }
+      if (seenNow.contains(uid) && condStore.enabled() && !attributes.contains(FetchAttribute.Simple.MODSEQ)) {
+        response.raw("MODSEQ (" + entry.modSeq() + ")"); // the \Seen just set changed it (RFC 7162 §3.1)
       }
       response.close().end();
     }

@@ -31,6 +31,7 @@ final class Search {
     MailboxView view = commands.selection().view;
     MessageStore store = commands.account().messages();
     List<Long> found = new ArrayList<>();
+    long highestModSeq = 0;
     int count = view.count();
     for (int seq = 1; seq <= count; seq++) {
       long uid = view.uidAt(seq);
@@ -41,11 +42,15 @@ final class Search {
       Candidate candidate = new Candidate(seq, entry, store, count, view.lastUid());
       if (matches(command.key(), candidate)) {
         found.add(command.uid() ? uid : seq);
+        highestModSeq = Math.max(highestModSeq, entry.modSeq());
       }
     }
     StringBuilder line = new StringBuilder("SEARCH");
     for (long n : found) {
       line.append(' ').append(n);
+    }
+    if (!found.isEmpty() && CondStore.mentionsModSeq(command.key())) {
+      line.append(" (MODSEQ ").append(highestModSeq).append(')'); // RFC 7162 §3.1.5
     }
     commands.out().untagged().raw(line.toString()).end();
   }

@@ -6,8 +6,10 @@ import dev.tern.mailbox.UidIndexOp.Added;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -140,26 +142,60 @@ public final class Mailbox {
   /** How a STORE changes flags. */
   public enum FlagChange { ADD, REMOVE, REPLACE }
 
+  /** What a STORE did: the messages whose flags it changed, and those a condition left alone. */
+  public record Stored(Set<MessageId> changed, Set<MessageId> modified) {
+    public Stored {
+      changed = Set.copyOf(changed);
+      modified = Set.copyOf(modified);
+    }
+  }
+
   /** Changes the flags of the messages still present. */
   public void storeFlags(List<MessageId> messages, FlagChange change, Flags flags) {
+    storeFlags(messages, change, flags, Long.MAX_VALUE);
+  }
+
+  /**
+   * Changes the flags of the messages still present whose mod-sequence is at most
+   * {@code unchangedSince} (CONDSTORE's UNCHANGEDSINCE; {@code Long.MAX_VALUE} for none). The test
+   * is made on the state synced inside the append, so no STORE on this node slips between it and
+   * the write; a message that fails it is in {@link Stored#modified} even if its flags already
+   * are as asked (RFC 7162 §3.1.3 tests the mod-sequence, not the outcome).
+   */
+  public Stored storeFlags(List<MessageId> messages, FlagChange change, Flags flags, long unchangedSince) {
+    Set<MessageId> changed = new HashSet<>();
+    Set<MessageId> modified = new HashSet<>();
     log.append(state -> {
-      // Only messages whose flags would change: a STORE that changes nothing writes nothing.
-      List<MessageId> there = messages.stream().filter(m -> {
-        Flags now = state.flagsOf(m);
-        return now != null && !now.equals(switch (change) {
+      changed.clear(); // the append may ask again, on a newer state
+      modified.clear();
+      for (MessageId message : messages) {
+        Flags now = state.flagsOf(message);
+        if (now == null) {
+          continue;
+        }
+        if (state.modSeqOf(message) > unchangedSince) {
+          modified.add(message);
+          continue;
+        }
+        // Only messages whose flags would change: a STORE that changes nothing writes nothing.
+        if (!now.equals(switch (change) {
           case ADD -> now.plus(flags);
           case REMOVE -> now.minus(flags);
           case REPLACE -> flags;
-        });
-      }).toList();
-      if (there.isEmpty()) {
+        })) {
+          changed.add(message);
+        }
+      }
+      if (changed.isEmpty()) {
         return null;
       }
+      List<MessageId> there = messages.stream().filter(changed::contains).toList();
       return switch (change) {
         case ADD -> state.flagAdd(there, flags);
         case REMOVE -> state.flagDel(there, flags);
         case REPLACE -> state.flagSet(there, flags);
       };
     });
+    return new Stored(changed, modified);
   }
 }

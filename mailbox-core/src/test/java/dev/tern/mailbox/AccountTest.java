@@ -167,6 +167,39 @@ class AccountTest {
   }
 
   @Test
+  void aConditionalStoreTestsModSeqsAsTheStoreHasThemNotAsLastSynced() {
+    Account one = node();
+    Account two = node();
+    one.create(name("Cond"), Set.of());
+    Mailbox here = one.select(name("Cond")).mailbox();
+    MessageId a = MessageId.random(random);
+    MessageId b = MessageId.random(random);
+    here.add(List.of(new Added(a, Flags.NONE), new Added(b, Flags.of("\\Seen"))));
+    long told = here.read(UidIndex::highestModSeq);
+
+    // Another node changes b after the client here was told `told`; this node has not synced.
+    Mailbox there = two.select(name("Cond")).mailbox();
+    there.storeFlags(List.of(b), Mailbox.FlagChange.ADD, Flags.of("\\Flagged"));
+
+    // b fails though it already has \Seen: the test is its mod-sequence, not whether it would change.
+    Mailbox.Stored stored = here.storeFlags(List.of(a, b), Mailbox.FlagChange.ADD, Flags.of("\\Seen"), told);
+    assertEquals(Set.of(a), stored.changed());
+    assertEquals(Set.of(b), stored.modified());
+    assertEquals(Flags.of("\\Seen"), here.read(state -> state.flagsOf(a)));
+    assertEquals(Flags.of("\\Flagged", "\\Seen"), here.read(state -> state.flagsOf(b)));
+
+    // With an up-to-date bound, a message whose flags are already as asked passes and writes nothing.
+    long now = here.read(state -> state.modSeqOf(b));
+    MemoryObjectStore.RequestCounts before = store.requestCounts();
+    Mailbox.Stored noop = here.storeFlags(List.of(b), Mailbox.FlagChange.ADD, Flags.of("\\Seen"), now);
+    assertEquals(Set.of(), noop.changed());
+    assertEquals(Set.of(), noop.modified());
+    assertEquals(0, store.requestCounts().since(before).puts());
+    assertEquals(Set.of(a, b), here.storeFlags(List.of(a, b), Mailbox.FlagChange.ADD, Flags.of("\\Seen"), 0).modified(),
+        "UNCHANGEDSINCE 0 fails for every message");
+  }
+
+  @Test
   void aRecentClaimOutlivesTheAccountThatMadeIt() {
     Account account = node();
     account.ensureDefaults();
