@@ -110,6 +110,7 @@ final class ImapSession implements Runnable {
     } finally {
       commands.close();
       drain();
+      out.discard();
       channel.close();
     }
   }

@@ -1,6 +1,7 @@
 package dev.tern.imap.protocol;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import java.io.IOException;
@@ -17,7 +18,10 @@ import java.util.Collection;
  * can start a new response line. Free text ({@link Response#text}) has CR, LF and NUL replaced.
  *
  * <p>Meant for the session's thread, off the event loop: large literals
- * ({@link Response#literal(long, InputStream)}) block while the channel is not writable.
+ * ({@link Response#literal(long, InputStream)}) block while the channel is not writable. Each
+ * channel write from outside the event loop is a task for it, with a wake-up; so lines are
+ * gathered here and handed over together, when {@link #HAND_OVER_AT} bytes are waiting and at
+ * each {@link #flush()}. A command's whole answer is usually one hand-over.
  */
 public final class ImapWriter {
 
@@ -27,11 +31,17 @@ public final class ImapWriter {
   /** Strings longer than this (in UTF-8 bytes) are sent as literals. */
   static final int MAX_QUOTED = 1024;
   private static final int CHUNK = 64 * 1024;
+  static final int HAND_OVER_AT = 32 * 1024;
+  private static final int MAX_COMPONENTS = 256;
 
   private final Channel channel;
   private volatile boolean utf8;
   private ChannelFuture lastWrite;
   private boolean midResponse;
+  /** Written here but not yet handed to the channel. */
+  private CompositeByteBuf pending;
+  /** Handed to the channel but not flushed. */
+  private boolean unflushed;
 
   public ImapWriter(Channel channel) {
     this.channel = channel;
@@ -76,7 +86,23 @@ public final class ImapWriter {
   }
 
   public void flush() {
-    channel.flush();
+    if (pending != null) {
+      CompositeByteBuf out = pending;
+      pending = null;
+      unflushed = false;
+      lastWrite = channel.writeAndFlush(out);
+    } else if (unflushed) {
+      unflushed = false;
+      channel.flush();
+    }
+  }
+
+  /** Drops what was never handed over: the session ended in the middle of a response. */
+  public void discard() {
+    if (pending != null) {
+      pending.release();
+      pending = null;
+    }
   }
 
   /**
@@ -89,7 +115,22 @@ public final class ImapWriter {
   }
 
   private void write(ByteBuf buf) {
-    lastWrite = channel.write(buf);
+    if (pending == null) {
+      pending = channel.alloc().compositeBuffer(MAX_COMPONENTS);
+    }
+    pending.addComponent(true, buf);
+    if (pending.readableBytes() >= HAND_OVER_AT || pending.numComponents() >= MAX_COMPONENTS) {
+      handOver();
+    }
+  }
+
+  private void handOver() {
+    if (pending != null) {
+      CompositeByteBuf out = pending;
+      pending = null;
+      unflushed = true;
+      lastWrite = channel.write(out);
+    }
   }
 
   /** Waits while the channel is not writable, unless on the event loop; fails if the channel closed. */
@@ -97,7 +138,7 @@ public final class ImapWriter {
     if (channel.isWritable() || channel.eventLoop().inEventLoop()) {
       return;
     }
-    channel.flush();
+    flush();
     ChannelFuture last = lastWrite;
     while (last != null && !channel.isWritable() && channel.isActive()) {
       last.awaitUninterruptibly(1000);

@@ -2,6 +2,7 @@ package dev.tern.imap.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,7 @@ class ImapWriterTest {
   private final ImapWriter writer = new ImapWriter(channel);
 
   private String written() {
-    channel.flush();
+    writer.flush(); // lines wait in the writer until then (one hand-over to the event loop)
     StringBuilder sb = new StringBuilder();
     ByteBuf buf;
     while ((buf = channel.readOutbound()) != null) {
@@ -133,5 +134,27 @@ class ImapWriterTest {
     assertEquals("7-Feb-2024", ImapDates.formatDate(ImapDates.parseDate("07-feb-2024")));
     assertThrows(IllegalArgumentException.class, () -> ImapDates.parseDate("30-Feb-2024"));
     assertThrows(IllegalArgumentException.class, () -> ImapDates.parseDateTime("14-Feb-2024 25:00:00 +0100"));
+  }
+
+  @Test
+  void linesWaitForTheFlushAndALargeAnswerIsHandedOverBeforeIt() {
+    writer.untagged().raw("A").end();
+    writer.untagged().raw("B").end();
+    assertNull(channel.readOutbound(), "nothing reaches the channel before the flush");
+    writer.flush();
+    ByteBuf together = channel.readOutbound();
+    assertEquals("* A\r\n* B\r\n", together.toString(StandardCharsets.US_ASCII), "both lines in one write");
+    together.release();
+    assertNull(channel.readOutbound());
+    String line = "x".repeat(1000);
+    for (int i = 0; i * 1000 < ImapWriter.HAND_OVER_AT; i++) {
+      writer.untagged().raw(line).end();
+    }
+    channel.flush();
+    ByteBuf early = channel.readOutbound();
+    assertTrue(early != null && early.readableBytes() >= ImapWriter.HAND_OVER_AT, "handed over once the threshold is reached");
+    early.release();
+    writer.flush();
+    written();
   }
 }
