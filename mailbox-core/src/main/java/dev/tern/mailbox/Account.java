@@ -75,17 +75,25 @@ public final class Account {
   private final ReentrantLock filing = new ReentrantLock();
 
   public Account(LogContext context, String userId, KeyBundle keys) {
-    this(context, userId, keys, new SecureRandom());
+    this(context, userId, keys, new MetaCache(0), new SecureRandom());
+  }
+
+  Account(LogContext context, String userId, KeyBundle keys, MetaCache metas) {
+    this(context, userId, keys, metas, new SecureRandom());
   }
 
   Account(LogContext context, String userId, KeyBundle keys, RandomGenerator random) {
+    this(context, userId, keys, new MetaCache(0), random);
+  }
+
+  private Account(LogContext context, String userId, KeyBundle keys, MetaCache metas, RandomGenerator random) {
     this.context = Objects.requireNonNull(context);
     this.userId = Objects.requireNonNull(userId);
     this.root = ObjectKey.of("users").resolve(userId);
     this.aead = new Aead(keys.masterKey());
     this.random = random;
     this.list = new OpLog<>(context, root.resolve("log", "mailboxes"), new MailboxListCodec(), aead, MailboxList::new);
-    this.messages = new MessageStore(context.store(), root, keys.masterKey());
+    this.messages = new MessageStore(context.store(), root, keys.masterKey(), metas);
     this.incoming = new IncomingQueue(context.store(), context.clock());
     this.keyPair = keys.keyPair();
     this.collector = new BlobCollector(context.store(), root, aead, context.wallClock(), random,

@@ -103,6 +103,7 @@ public final class Accounts {
   private final Map<String, Verified> verifiedCache = new ConcurrentHashMap<>();
   private final SecretKeySpec cacheKey;
   private final IncomingQueue incoming;
+  private final MetaCache metas = new MetaCache(MetaCache.DEFAULT_BYTES);
 
   public Accounts(LogContext context, UserDirectory users, byte[] serverSecret, Duration loginCacheTtl) {
     this.context = Objects.requireNonNull(context);
@@ -239,7 +240,7 @@ public final class Accounts {
     if (lingering != null && lingering.leases == 0 && !lingering.user.equals(user)) {
       open.remove(user.id()); // the user changed (password, keys, re-created) since: start afresh
     }
-    Shared shared = open.computeIfAbsent(user.id(), id -> new Shared(user, new Account(context, id, keys)));
+    Shared shared = open.computeIfAbsent(user.id(), id -> new Shared(user, new Account(context, id, keys, metas)));
     shared.leases++;
     return new Lease(shared);
   }

@@ -31,8 +31,14 @@ public final class MessageStore {
   private final ObjectKey userRoot;
   private final StreamingAead streaming;
   private final Aead aead;
+  private final MetaCache metas;
 
   public MessageStore(ObjectStore store, ObjectKey userRoot, SymmetricKey masterKey) {
+    this(store, userRoot, masterKey, new MetaCache(0));
+  }
+
+  public MessageStore(ObjectStore store, ObjectKey userRoot, SymmetricKey masterKey, MetaCache metas) {
+    this.metas = Objects.requireNonNull(metas);
     this.store = Objects.requireNonNull(store);
     this.userRoot = Objects.requireNonNull(userRoot);
     this.streaming = new StreamingAead(masterKey);
@@ -100,17 +106,21 @@ public final class MessageStore {
     store.put(key, aead.seal(summary, key.utf8()));
   }
 
+  /** The decrypted meta; shared with a node-wide cache, so callers must not change the array. */
   public byte[] getMeta(MessageId id) {
     ObjectKey key = metaKey(id);
-    try {
-      return aead.open(store.getBytes(key), key.utf8());
-    } catch (CryptoException e) {
-      throw new PermanentStorageException("summary " + key + " cannot be decrypted", e);
-    }
+    return metas.get(key, () -> {
+      try {
+        return aead.open(store.getBytes(key), key.utf8());
+      } catch (CryptoException e) {
+        throw new PermanentStorageException("summary " + key + " cannot be decrypted", e);
+      }
+    });
   }
 
   /** Removes a message's objects; only for messages no mailbox references any more. */
   public void delete(MessageId id) {
+    metas.remove(metaKey(id));
     store.deleteMany(List.of(blobKey(id), metaKey(id)));
   }
 }
