@@ -20,13 +20,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>A warm-up connection (LOGIN, SELECT, IDLE, closed) runs before the first reading, so the
  * user's shared state (Tern: the account's keys and the mailbox index; Dovecot: caches) is not
  * charged to the connections. When the server refuses a connection (a process or connection
- * limit), opening stops there and the figure is over the connections that opened; the output
- * says so.
+ * limit), or the machine's available memory ({@code MemAvailable}) falls below
+ * {@code --keep-free-mb} (Dovecot's one process per connection takes about 2 MB each: 10 000 of
+ * them would not fit in 23 GB), opening stops there and the figure is over the connections that
+ * opened; the output says so.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.tern.bench.vs.IdleMemory --kind jvm|dovecot --pid PID
  *     --host 127.0.0.1 --port PORT --user USER --password PASSWORD
  *     [--connections 10000] [--mailbox INBOX] [--parallel 4] [--settle-seconds 5] [--hold-seconds 0]
+ *     [--keep-free-mb 4096]
  * </pre>
  *
  * {@code --hold-seconds} keeps the connections open after the second reading, for a heap
@@ -44,7 +47,7 @@ public final class IdleMemory {
 
   public static void main(String[] argv) throws Exception {
     Set<String> options = new java.util.HashSet<>(Target.OPTIONS);
-    options.addAll(Set.of("connections", "mailbox", "parallel", "settle-seconds", "hold-seconds"));
+    options.addAll(Set.of("connections", "mailbox", "parallel", "settle-seconds", "hold-seconds", "keep-free-mb"));
     Args args = new Args(argv, options, Set.of());
     Target target = Target.of(args);
     int wanted = args.integer("connections", 10_000);
@@ -52,6 +55,7 @@ public final class IdleMemory {
     int parallel = args.integer("parallel", 4);
     long settle = args.integer("settle-seconds", 5) * 1000L;
     long hold = args.integer("hold-seconds", 0) * 1000L;
+    long keepFree = args.integer("keep-free-mb", 4096) * 1048576L;
 
     try (ServerMemory memory = target.memory()) {
       System.out.println("measuring " + memory.describe());
@@ -67,12 +71,18 @@ public final class IdleMemory {
       List<ImapClient> open = Collections.synchronizedList(new ArrayList<>(wanted));
       AtomicInteger next = new AtomicInteger();
       AtomicInteger idle = new AtomicInteger();
-      AtomicReference<Exception> refused = new AtomicReference<>();
+      AtomicReference<String> stopped = new AtomicReference<>();
       long start = System.nanoTime();
       List<Thread> openers = new ArrayList<>();
       for (int t = 0; t < parallel; t++) {
         openers.add(Thread.ofPlatform().name("opener-" + t).start(() -> {
-          while (refused.get() == null && next.getAndIncrement() < wanted) {
+          int i;
+          while (stopped.get() == null && (i = next.getAndIncrement()) < wanted) {
+            if (i % 50 == 0 && Procfs.memAvailable() < keepFree) {
+              stopped.compareAndSet(null, "the machine's available memory fell below --keep-free-mb "
+                  + keepFree / 1048576);
+              break;
+            }
             try {
               ImapClient client = target.login(1024);
               open.add(client);
@@ -83,7 +93,7 @@ public final class IdleMemory {
                 System.out.printf("%d connections idle (%.0f s)%n", n, (System.nanoTime() - start) / 1e9);
               }
             } catch (IOException | RuntimeException e) {
-              refused.compareAndSet(null, e);
+              stopped.compareAndSet(null, e.toString());
             }
           }
         }));
@@ -92,10 +102,10 @@ public final class IdleMemory {
         opener.join();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      if (refused.get() != null) {
-        // The refused connection, and any opened but not idling, are not counted.
+      if (stopped.get() != null) {
+        // A refused connection, and any opened but not idling, are not counted.
         System.out.println("opening stopped after " + open.size() + " of " + wanted + " connections: "
-            + refused.get());
+            + stopped.get());
       }
       System.out.printf("%d connections LOGIN + SELECT + IDLE in %.1f s%n", open.size(), seconds);
       Thread.sleep(settle);

@@ -1,6 +1,7 @@
 package dev.tern.bench.vs;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GarbageCollectorMXBean;
+import com.sun.management.GcInfo;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
@@ -10,23 +11,20 @@ import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import javax.management.InstanceNotFoundException;
-import javax.management.ListenerNotFoundException;
 import javax.management.MBeanServerConnection;
 import javax.management.MalformedObjectNameException;
-import javax.management.Notification;
-import javax.management.NotificationListener;
 import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -61,14 +59,15 @@ import javax.management.remote.JMXServiceURL;
  *       A full GC then gives the exact live heap at that moment. This needs no JVM flag; it
  *       misses what lives only between two pauses (a message parsed and dropped before any of it
  *       is written), which is why there is a second reading.</li>
- *   <li><em>The server's own collections</em>: every stop-the-world collection the server runs
- *       during the command is heard as a JMX notification ({@link GarbageCollectionNotificationInfo}),
- *       with the heap in use right after it. After a young collection that is the live young
- *       objects plus the old generation, which may hold garbage promoted earlier: an upper bound
- *       of the live heap at that moment. Collections come every "young generation" of
- *       allocation, so for a dense reading run the daemon with a small fixed young generation:
- *       {@code TERN_JAVA_OPTS="-XX:+UseG1GC -Xmn8m"} (a collection every few MB allocated).
- *       Without it the daemon's default young generation (tens of MB) gives a reading or two.</li>
+ *   <li><em>The server's own collections</em>: the last collection of every stop-the-world
+ *       collector is read every 20 ms ({@code com.sun.management.GarbageCollectorMXBean.getLastGcInfo},
+ *       a new one known by its id), with the heap in use right after it. After a young collection
+ *       that is the live young objects plus the old generation, which may hold garbage promoted
+ *       earlier: an upper bound of the live heap at that moment. Collections come every "young
+ *       generation" of allocation, so for a dense reading run the daemon with a small fixed young
+ *       generation, {@code -Xmn8m} (G1: a collection every 8 MB allocated); with the default
+ *       young generation (tens of MB) a 24 MB FETCH gives a reading or two. Two collections
+ *       within 20 ms show as one.</li>
  * </ol>
  * Direct memory is polled every 20 ms during the command and reported apart (its peak minus its
  * level before), since it is not part of the heap and is not freed by a GC; so is the process's
@@ -89,7 +88,6 @@ final class JvmMemory implements ServerMemory {
   private final MemoryMXBean memory;
   private final List<BufferPoolMXBean> direct;
   private final Set<String> heapPools;
-  private final Set<ObjectName> collectors;
   private final ObjectName diagnostics;
   private final boolean nativeTracking;
 
@@ -105,8 +103,6 @@ final class JvmMemory implements ServerMemory {
         .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
         .collect(Collectors.toSet());
     try {
-      this.collectors = server.queryNames(new ObjectName(ManagementFactory.GARBAGE_COLLECTOR_MXBEAN_DOMAIN_TYPE + ",*"),
-          null);
       this.diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
     } catch (MalformedObjectNameException e) {
       throw new IllegalStateException(e);
@@ -134,8 +130,7 @@ final class JvmMemory implements ServerMemory {
   public String describe() {
     return "JVM " + pid + ": live heap after full GC (JMX), direct memory ("
         + (nativeTracking ? "native memory tracking, Other" : "direct buffer pool only: Netty's cleaner-less buffers "
-        + "are not in it, run the JVM with -XX:NativeMemoryTracking=summary to see them") + "), process PSS; collectors "
-        + collectors.stream().map(name -> name.getKeyProperty("name")).sorted().toList();
+        + "are not in it, run the JVM with -XX:NativeMemoryTracking=summary to see them") + "), process PSS";
   }
 
   @Override
@@ -192,16 +187,23 @@ final class JvmMemory implements ServerMemory {
     return new Watch(before.bytes(), before.parts().get("direct"), rssBefore);
   }
 
-  /** One command's peak: paused samples, the server's own collections, direct memory polled. */
-  private final class Watch implements PeakWatch, NotificationListener {
+  /**
+   * One command's peak: paused samples, and a poller reading every 20 ms the last collection of
+   * each stop-the-world collector ({@code getLastGcInfo}, a new one known by its id) and the
+   * direct memory. Polling rather than GC notifications: a JMX client listening for notifications
+   * makes the agent buffer the last thousand of them in the server's heap, several MB that would
+   * stay there and be measured.
+   */
+  private final class Watch implements PeakWatch {
     private final long baseline;
     private final long directBaseline;
     private final long rssBefore;
-    private final AtomicLong collectionPeak = new AtomicLong(Long.MIN_VALUE);
-    private final AtomicLong collections = new AtomicLong();
+    private final List<GarbageCollectorMXBean> stopTheWorld;
+    private final Map<String, Long> lastIds = new HashMap<>();
+    private final Map<String, Long> seen = new TreeMap<>();
+    private final Map<String, Long> peaks = new TreeMap<>();
     private final AtomicLong directPeak;
     private final Thread poller;
-    private final List<ObjectName> listening = new ArrayList<>();
     private long samplePeak = Long.MIN_VALUE;
     private int samples;
     private volatile boolean done;
@@ -211,46 +213,40 @@ final class JvmMemory implements ServerMemory {
       this.directBaseline = directBaseline;
       this.rssBefore = rssBefore;
       this.directPeak = new AtomicLong(directBaseline);
-      for (ObjectName collector : collectors) {
-        try {
-          server.addNotificationListener(collector, this, null, null);
-          listening.add(collector);
-        } catch (InstanceNotFoundException e) {
-          throw new IOException(e);
-        }
+      // Concurrent collectors' cycles end with the heap full of what was allocated meanwhile.
+      this.stopTheWorld = ManagementFactory.getPlatformMXBeans(server, GarbageCollectorMXBean.class).stream()
+          .filter(gc -> !gc.getName().contains("Concurrent") && !gc.getName().startsWith("ZGC")
+              && !gc.getName().startsWith("Shenandoah"))
+          .toList();
+      for (GarbageCollectorMXBean gc : stopTheWorld) {
+        GcInfo last = gc.getLastGcInfo();
+        lastIds.put(gc.getName(), last == null ? 0 : last.getId());
       }
-      poller = Thread.ofPlatform().daemon().name("direct-memory-poller").start(() -> {
+      poller = Thread.ofPlatform().daemon().name("memory-poller").start(() -> {
         while (!done) {
-          directPeak.accumulateAndGet(directUsed(), Math::max);
+          poll();
           sleep(20);
         }
       });
     }
 
-    @Override
-    public void handleNotification(Notification notification, Object handback) {
-      if (!notification.getType().equals(GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION)) {
-        return;
-      }
-      GarbageCollectionNotificationInfo info =
-          GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-      String action = info.getGcAction();
-      // Stop-the-world collections only: after a concurrent cycle's pause, "used" still holds the
-      // garbage allocated meanwhile.
-      if (!action.endsWith("minor GC") && !action.endsWith("major GC")) {
-        return;
-      }
-      if (info.getGcCause().equals("System.gc()")) {
-        return; // one of our samples, read in sample()
-      }
-      long used = 0;
-      for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-        if (heapPools.contains(pool.getKey())) {
-          used += pool.getValue().getUsed();
+    private synchronized void poll() {
+      directPeak.accumulateAndGet(directUsed(), Math::max);
+      for (GarbageCollectorMXBean gc : stopTheWorld) {
+        GcInfo last = gc.getLastGcInfo();
+        if (last == null || last.getId() == lastIds.get(gc.getName())) {
+          continue;
         }
+        lastIds.put(gc.getName(), last.getId());
+        long used = 0;
+        for (Map.Entry<String, MemoryUsage> pool : last.getMemoryUsageAfterGc().entrySet()) {
+          if (heapPools.contains(pool.getKey())) {
+            used += pool.getValue().getUsed();
+          }
+        }
+        seen.merge(gc.getName(), 1L, Long::sum);
+        peaks.merge(gc.getName(), used, Math::max);
       }
-      collections.incrementAndGet();
-      collectionPeak.accumulateAndGet(used, Math::max);
     }
 
     @Override
@@ -262,32 +258,32 @@ final class JvmMemory implements ServerMemory {
 
     @Override
     public Peak finish() throws IOException {
-      sleep(500); // notifications arrive asynchronously
       done = true;
       try {
         poller.join();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      for (ObjectName collector : listening) {
-        try {
-          server.removeNotificationListener(collector, this);
-        } catch (InstanceNotFoundException | ListenerNotFoundException e) {
-          // gone with the JVM
-        }
-      }
-      long own = collections.get();
-      long peak = Math.max(samplePeak, collectionPeak.get());
+      poll();
+      long peak = samplePeak;
       Map<String, Long> parts = new LinkedHashMap<>();
       parts.put("paused_samples", (long) samples);
       parts.put("paused_sample_peak_growth", samples > 0 ? samplePeak - baseline : 0);
-      parts.put("server_collections", own);
-      parts.put("collection_peak_growth", collections.get() > 0 ? collectionPeak.get() - baseline : 0);
+      StringBuilder collections = new StringBuilder();
+      for (Map.Entry<String, Long> gc : peaks.entrySet()) {
+        String key = gc.getKey().replaceAll("[^A-Za-z0-9]+", "_").toLowerCase(Locale.ROOT);
+        parts.put(key + "_collections_read", seen.get(gc.getKey()));
+        parts.put(key + "_peak_growth", gc.getValue() - baseline);
+        collections.append(collections.isEmpty() ? "" : ", ").append(seen.get(gc.getKey())).append(' ')
+            .append(gc.getKey());
+        peak = Math.max(peak, gc.getValue());
+      }
       parts.put("direct_before", directBaseline);
       parts.put("direct_peak_growth", directPeak.get() - directBaseline);
       Procfs.status(pid, "VmHWM").ifPresent(hwm -> parts.put("process_peak_rss_growth", hwm - rssBefore));
-      String method = "live heap: max of full GCs at " + samples + " paused samples and of heap after "
-          + own + " collections the server ran by itself, minus the live heap before";
+      String method = "live heap: max of a full GC at each of " + samples + " paused samples and of heap after "
+          + "the collections read (" + (collections.isEmpty() ? "none" : collections) + "; the sample's full GCs "
+          + "are among them), minus the live heap before";
       return new Peak(baseline, peak == Long.MIN_VALUE ? 0 : peak - baseline, parts, method);
     }
   }

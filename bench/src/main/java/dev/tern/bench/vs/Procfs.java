@@ -30,6 +30,11 @@ final class Procfs {
     return kilobytes(PROC.resolve(pid + "/smaps_rollup"), field);
   }
 
+  /** The machine's available memory ({@code MemAvailable} in {@code /proc/meminfo}) in bytes. */
+  static long memAvailable() {
+    return kilobytes(PROC.resolve("meminfo"), "MemAvailable").orElse(Long.MAX_VALUE);
+  }
+
   /** A field of {@code /proc/<pid>/status} ({@code VmRSS}, {@code VmHWM}, {@code RssAnon}…) in bytes. */
   static OptionalLong status(long pid, String field) {
     return kilobytes(PROC.resolve(pid + "/status"), field);
