@@ -15,7 +15,8 @@ import java.util.TreeMap;
  * {@code /proc/<pid>/smaps_rollup}) of the master and all its descendants. PSS charges each
  * process its private pages plus its share of the pages it shares, so the code and shared
  * libraries that 10 000 {@code imap} processes map count once in the sum, not 10 000 times as RSS
- * would.
+ * would. Beside it: the page tables of those processes ({@code VmPTE}), kernel memory that no
+ * PSS counts (nor the 16 kB kernel stack of each process).
  *
  * <p><b>Peak</b> (the FETCH figure): the {@code imap} process serving the connection is the one
  * holding the server end of its TCP socket (found through {@code /proc/net/tcp} and the
@@ -50,6 +51,7 @@ final class DovecotMemory implements ServerMemory {
   public Footprint footprint() {
     long pss = 0;
     long rss = 0;
+    long pageTables = 0;
     Map<String, Long> counts = new TreeMap<>();
     for (long pid : Procfs.tree(master)) {
       var processPss = Procfs.smapsRollup(pid, "Pss");
@@ -58,11 +60,13 @@ final class DovecotMemory implements ServerMemory {
       }
       pss += processPss.getAsLong();
       rss += Procfs.smapsRollup(pid, "Rss").orElse(0);
+      pageTables += Procfs.status(pid, "VmPTE").orElse(0);
       counts.merge("processes_" + Procfs.name(pid), 1L, Long::sum);
     }
     Map<String, Long> parts = new LinkedHashMap<>();
     parts.put("pss", pss);
     parts.put("rss_sum", rss);
+    parts.put("page_tables", pageTables);
     parts.putAll(counts);
     return new Footprint(pss, parts);
   }

@@ -27,6 +27,9 @@ import java.util.Set;
  * bytes. The same seed gives the same messages on every server. A mailbox that already holds
  * messages is used as it is.
  *
+ * <p>{@code --sample-every} bytes of the response, the client stops reading for {@code --pause-ms}
+ * and the JVM's live heap is sampled ({@link JvmMemory}); 0 turns the pauses off.
+ *
  * <p>{@code BODY[]} sets {@code \Seen}, so the first run on fresh messages also writes 1 000 flag
  * changes; {@code --peek} fetches {@code BODY.PEEK[]} instead.
  *
@@ -34,7 +37,7 @@ import java.util.Set;
  * java -cp bench/target/benchmarks.jar dev.tern.bench.vs.FetchPeak --kind jvm|dovecot --pid PID
  *     --host 127.0.0.1 --port PORT --user USER --password PASSWORD --mailbox MAILBOX
  *     [--fill 1000 --total-bytes 24000000 [--sizes /work/shared/data/mailbox_email_sizes.csv] [--seed 1]]
- *     [--sample-every 262144] [--peek]
+ *     [--sample-every 262144] [--pause-ms 200] [--peek]
  * </pre>
  *
  * Output: human lines, then {@code result fetch_peak_growth B B}, {@code result
@@ -49,11 +52,12 @@ public final class FetchPeak {
 
   public static void main(String[] argv) throws Exception {
     Set<String> options = new java.util.HashSet<>(Target.OPTIONS);
-    options.addAll(Set.of("mailbox", "fill", "total-bytes", "sizes", "seed", "sample-every"));
+    options.addAll(Set.of("mailbox", "fill", "total-bytes", "sizes", "seed", "sample-every", "pause-ms"));
     Args args = new Args(argv, options, Set.of("peek"));
     Target target = Target.of(args);
     String mailbox = args.required("mailbox");
     long sampleEvery = args.number("sample-every", 256 * 1024);
+    long pauseMillis = args.number("pause-ms", 200);
     String section = args.flag("peek") ? "BODY.PEEK[]" : "BODY[]";
 
     try (ServerMemory memory = target.memory(); ImapClient client = target.login(64 * 1024)) {
@@ -87,7 +91,7 @@ public final class FetchPeak {
       ImapClient.Streamed streamed = client.stream("FETCH 1:* " + section, read -> {
         if (pauses && read >= nextSample[0]) {
           nextSample[0] = read + sampleEvery;
-          pause(200); // the server fills the socket buffers and blocks on its writes
+          pause(pauseMillis); // the server fills the socket buffers and blocks on its writes
           watch.sample();
         }
       });

@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code --connections}); so does the Tern daemon. Output: human lines, then
  * {@code result idle_connections N count}, {@code result idle_bytes_per_connection B B} (Tern:
  * live heap; Dovecot: PSS of all its processes), {@code result idle_pss_bytes_per_connection}
- * (both: the processes' PSS) and for a JVM {@code result idle_direct_bytes_per_connection}.
+ * (both: the processes' PSS), {@code result idle_page_table_bytes_per_connection} (kernel page
+ * tables, in no PSS) and for a JVM {@code result idle_direct_bytes_per_connection}.
  */
 public final class IdleMemory {
 
@@ -138,6 +139,7 @@ public final class IdleMemory {
       if (target.kind().equals("jvm")) {
         delta(before, after, "direct", n, "idle_direct_bytes_per_connection");
       }
+      delta(before, after, "page_tables", n, "idle_page_table_bytes_per_connection");
       if (n < wanted) {
         System.out.println("NOTE: " + n + " connections, not " + wanted + ": the figure is per connection over those");
       }

@@ -150,6 +150,7 @@ final class JvmMemory implements ServerMemory {
     parts.put("direct", directUsed());
     Procfs.smapsRollup(pid, "Pss").ifPresent(pss -> parts.put("process_pss", pss));
     Procfs.smapsRollup(pid, "Rss").ifPresent(rss -> parts.put("process_rss", rss));
+    Procfs.status(pid, "VmPTE").ifPresent(pte -> parts.put("page_tables", pte));
     return new Footprint(heap.getUsed(), parts);
   }
 
