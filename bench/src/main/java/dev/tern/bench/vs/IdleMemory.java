@@ -3,6 +3,7 @@ package dev.tern.bench.vs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,9 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * user's shared state (Tern: the account's keys and the mailbox index; Dovecot: caches) is not
  * charged to the connections. When the server refuses a connection (a process or connection
  * limit), or the machine's available memory ({@code MemAvailable}) falls below
- * {@code --keep-free-mb} (Dovecot's one process per connection takes about 2 MB each: 10 000 of
- * them would not fit in 23 GB), opening stops there and the figure is over the connections that
- * opened; the output says so.
+ * {@code --keep-free-mb} (Dovecot's {@code imap} process per connection takes about 0.6 MB with
+ * its page tables, so 10 000 take 6 GB), opening stops there and the figure is over the
+ * connections that opened; the output says so. A Dovecot that hibernates idle clients
+ * ({@code imap_hibernate_timeout}) needs {@code --settle-seconds} above that timeout.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.tern.bench.vs.IdleMemory --kind jvm|dovecot --pid PID
@@ -33,8 +35,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * </pre>
  *
  * {@code --hold-seconds} keeps the connections open after the second reading, for a heap
- * histogram or a look at the processes. {@code --pid}: the Tern daemon's JVM (its pid file), or Dovecot's master ({@code master.pid}).
- * The client needs a file descriptor per connection ({@code ulimit -n} above
+ * histogram or a look at the processes. {@code --pid}: the Tern daemon's JVM (its pid file), or
+ * Dovecot's master ({@code master.pid}). The client needs a file descriptor per connection ({@code ulimit -n} above
  * {@code --connections}); so does the Tern daemon. Output: human lines, then
  * {@code result idle_connections N count}, {@code result idle_bytes_per_connection B B} (Tern:
  * live heap; Dovecot: PSS of all its processes), {@code result idle_pss_bytes_per_connection}
@@ -47,7 +49,7 @@ public final class IdleMemory {
   }
 
   public static void main(String[] argv) throws Exception {
-    Set<String> options = new java.util.HashSet<>(Target.OPTIONS);
+    Set<String> options = new HashSet<>(Target.OPTIONS);
     options.addAll(Set.of("connections", "mailbox", "parallel", "settle-seconds", "hold-seconds", "keep-free-mb"));
     Args args = new Args(argv, options, Set.of());
     Target target = Target.of(args);
