@@ -2,6 +2,7 @@ package dev.tern.bench.vs;
 
 import com.sun.management.GarbageCollectorMXBean;
 import com.sun.management.GcInfo;
+import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
@@ -108,6 +109,14 @@ final class JvmMemory implements ServerMemory {
       throw new IllegalStateException(e);
     }
     this.nativeTracking = nativeOther() >= 0;
+    HotSpotDiagnosticMXBean hotSpot = ManagementFactory.newPlatformMXBeanProxy(server,
+        "com.sun.management:type=HotSpotDiagnostic", HotSpotDiagnosticMXBean.class);
+    for (String option : List.of("DisableExplicitGC", "ExplicitGCInvokesConcurrent")) {
+      if (hotSpot.getVMOption(option).getValue().equals("true")) {
+        throw new IOException("JVM " + pid + " runs with -XX:+" + option + ": System.gc() would not give the "
+            + "live heap; start it without");
+      }
+    }
   }
 
   /** Attaches to the JVM with process id {@code pid} (same user) and connects to its JMX agent. */
@@ -283,8 +292,8 @@ final class JvmMemory implements ServerMemory {
       parts.put("direct_peak_growth", directPeak.get() - directBaseline);
       Procfs.status(pid, "VmHWM").ifPresent(hwm -> parts.put("process_peak_rss_growth", hwm - rssBefore));
       String method = "live heap: max of a full GC at each of " + samples + " paused samples and of heap after "
-          + "the collections read (" + (collections.isEmpty() ? "none" : collections) + "; the sample's full GCs "
-          + "are among them), minus the live heap before";
+          + "the collections read (" + (collections.isEmpty() ? "none" : collections)
+          + (samples > 0 ? "; the samples' full GCs are among them" : "") + "), minus the live heap before";
       return new Peak(baseline, peak == Long.MIN_VALUE ? 0 : peak - baseline, parts, method);
     }
   }
