@@ -132,7 +132,13 @@ final class JvmMemory implements ServerMemory {
     } catch (AttachNotSupportedException e) {
       throw new IOException("cannot attach to JVM " + pid + ": " + e.getMessage(), e);
     }
-    return new JvmMemory(pid, JMXConnectorFactory.connect(new JMXServiceURL(address)));
+    JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
+    try {
+      return new JvmMemory(pid, connector);
+    } catch (IOException | RuntimeException e) {
+      connector.close();
+      throw e;
+    }
   }
 
   @Override
