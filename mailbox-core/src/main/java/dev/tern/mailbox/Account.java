@@ -108,8 +108,15 @@ public final class Account {
     return messages;
   }
 
-  /** Creates the default mailboxes that do not exist yet, subscribed. */
+  /**
+   * Creates the default mailboxes that do not exist yet, subscribed. When the list as last synced
+   * here holds them all (a login to an account already open on this node), it asks the store
+   * nothing; a default deleted meanwhile on another node comes back at a later login.
+   */
   public void ensureDefaults() {
+    if (hasDefaults(mailboxesCached())) {
+      return; // a session here already saw them all: no store request (a login to an open account)
+    }
     MailboxList current = mailboxes();
     for (Map.Entry<String, Set<String>> entry : DEFAULT_MAILBOXES.entrySet()) {
       MailboxName name = MailboxName.of(entry.getKey());
@@ -122,6 +129,10 @@ public final class Account {
         }
       }
     }
+  }
+
+  private static boolean hasDefaults(MailboxList list) {
+    return DEFAULT_MAILBOXES.keySet().stream().allMatch(name -> list.lookup(MailboxName.of(name)).isPresent());
   }
 
   /** The mailbox list as synced now. */
