@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 final class Dataset {
 
   enum Verb {
-    APPEND, CAPABILITY, CHECK, CLOSE, ENABLE, EXAMINE, EXPUNGE, FETCH, IDLE, LIST, LOGOUT, LSUB, MOVE,
+    APPEND, CAPABILITY, CHECK, CLOSE, ENABLE, EXAMINE, EXPUNGE, FETCH, IDLE, LIST, LOGIN, LOGOUT, LSUB, MOVE,
     NOOP, SEARCH, SELECT, STATUS, STORE, UNSELECT
   }
 
@@ -52,8 +52,8 @@ final class Dataset {
   final Map<String, Integer> left = new LinkedHashMap<>();
 
   /**
-   * Reads both files. LOGIN is not drawn (each session starts with one, and a session ends with
-   * LOGOUT, so their counts follow); CREATE and SUBSCRIBE are left out because repeating them
+   * Reads both files. LOGIN is not drawn but counted (each session starts with one, and a session
+   * ends with LOGOUT, so their counts follow); CREATE and SUBSCRIBE are left out because repeating them
    * would make the mailbox list grow without end (3 of 4 630 commands each).
    */
   static Dataset load(Path data) throws IOException {

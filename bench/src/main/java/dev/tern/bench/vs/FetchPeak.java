@@ -1,17 +1,13 @@
 package dev.tern.bench.vs;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Peak memory growth of a running server (Tern or Dovecot) during {@code FETCH 1:* BODY[]} over
@@ -22,11 +18,8 @@ import java.util.Set;
  * server's own collections) or {@link DovecotMemory} (peak RSS of the connection's {@code imap}
  * process).
  *
- * <p>{@code --fill N --total-bytes B} first fills the mailbox by APPEND when it is empty or
- * missing (it is created): N messages whose sizes are a random sample ({@code --seed}) of the
- * {@code size} column of {@code --sizes} (a CSV file, read at run time), scaled so they total B
- * bytes. The same seed gives the same messages on every server. A mailbox that already holds
- * messages is used as it is.
+ * <p>The mailbox is filled beforehand by {@link Populate} (e.g. {@code --user-format big --users 1
+ * --mailboxes INBOX=1000 --total-bytes 24000000}), the same messages on every server.
  *
  * <p>{@code --sample-every} bytes of the response, the client stops reading for {@code --pause-ms}
  * and the JVM's live heap is sampled ({@link JvmMemory}); 0 turns the pauses off.
@@ -37,7 +30,6 @@ import java.util.Set;
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.tern.bench.vs.FetchPeak --kind jvm|dovecot --pid PID
  *     --host 127.0.0.1 --port PORT --user USER --password PASSWORD --mailbox MAILBOX
- *     [--fill 1000 --total-bytes 24000000 [--sizes /work/shared/data/mailbox_email_sizes.csv] [--seed 1]]
  *     [--sample-every 262144] [--pause-ms 200] [--peek]
  * </pre>
  *
@@ -52,27 +44,25 @@ import java.util.Set;
  * {@code result fetch_process_peak_rss_growth B B} (both: the serving process's peak RSS growth)
  * and for a JVM {@code result fetch_peak_direct_growth B B}.
  */
-public final class FetchPeak {
+@Command(name = "FetchPeak", mixinStandardHelpOptions = true)
+public final class FetchPeak implements Callable<Integer> {
 
-  private FetchPeak() {
+  @Mixin Target target;
+  @Option(names = "--mailbox", required = true) String mailbox;
+  @Option(names = "--sample-every", defaultValue = "262144", description = "bytes between paused samples, 0: none")
+  long sampleEvery;
+  @Option(names = "--pause-ms", defaultValue = "200") long pauseMillis;
+  @Option(names = "--peek", description = "BODY.PEEK[] rather than BODY[]") boolean peek;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FetchPeak()).execute(args));
   }
 
-  public static void main(String[] argv) throws Exception {
-    Set<String> options = new HashSet<>(Target.OPTIONS);
-    options.addAll(Set.of("mailbox", "fill", "total-bytes", "sizes", "seed", "sample-every", "pause-ms"));
-    Args args = new Args(argv, options, Set.of("peek"));
-    Target target = Target.of(args);
-    String mailbox = args.required("mailbox");
-    long sampleEvery = args.number("sample-every", 256 * 1024);
-    long pauseMillis = args.number("pause-ms", 200);
-    String section = args.flag("peek") ? "BODY.PEEK[]" : "BODY[]";
-
+  @Override
+  public Integer call() throws Exception {
+    String section = peek ? "BODY.PEEK[]" : "BODY[]";
     try (ServerMemory memory = target.memory(); ImapClient client = target.login(64 * 1024)) {
       System.out.println("measuring " + memory.describe());
-      if (args.flag("fill")) {
-        fill(client, mailbox, args.integer("fill", 1000), args.number("total-bytes", 24_000_000),
-            Path.of(args.get("sizes", "/work/shared/data/mailbox_email_sizes.csv")), args.number("seed", 1));
-      }
       long exists = client.select(mailbox);
       if (exists <= 0) {
         throw new IOException(mailbox + " is empty");
@@ -127,88 +117,7 @@ public final class FetchPeak {
       Target.result("fetch_process_peak_rss_growth", peak.parts().getOrDefault("process_peak_rss_growth",
           peak.growth()), "B");
     }
-  }
-
-  /** Creates the mailbox if needed and fills it when it is empty. */
-  private static void fill(ImapClient client, String mailbox, int count, long totalBytes, Path sizesFile, long seed)
-      throws IOException {
-    client.tryCommand("CREATE \"" + mailbox + "\"");
-    long exists = client.select(mailbox);
-    if (exists > 0) {
-      System.out.println(mailbox + " already holds " + exists + " messages: not filling it");
-      return;
-    }
-    List<Long> sizes = sizes(sizesFile, count, totalBytes, new Random(seed));
-    Random text = new Random(seed);
-    long start = System.nanoTime();
-    long appended = 0;
-    for (int i = 0; i < sizes.size(); i++) {
-      byte[] message = message(i, sizes.get(i), text);
-      client.append(mailbox, message);
-      appended += message.length;
-    }
-    System.out.printf("filled %s: %d messages, %s, in %.1f s%n", mailbox, sizes.size(), Target.mib(appended),
-        (System.nanoTime() - start) / 1e9);
-  }
-
-  /**
-   * {@code count} sizes drawn at random (without replacement while the file has enough) from the
-   * file's {@code size} column, scaled to total {@code totalBytes}, in a random order.
-   */
-  static List<Long> sizes(Path file, int count, long totalBytes, Random random) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    List<String> header = List.of(lines.get(0).split(","));
-    int column = header.indexOf("size");
-    if (column < 0) {
-      throw new IOException(file + " has no size column");
-    }
-    List<Long> all = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      if (!line.isBlank()) {
-        all.add(Long.parseLong(line.split(",")[column].trim()));
-      }
-    }
-    List<Long> sample = new ArrayList<>(count);
-    if (all.size() >= count) {
-      Collections.shuffle(all, random);
-      sample.addAll(all.subList(0, count));
-    } else {
-      for (int i = 0; i < count; i++) {
-        sample.add(all.get(random.nextInt(all.size())));
-      }
-    }
-    double sum = sample.stream().mapToLong(Long::longValue).sum();
-    List<Long> scaled = new ArrayList<>(count);
-    for (long size : sample) {
-      scaled.add(Math.max(400, Math.round(size * totalBytes / sum)));
-    }
-    return scaled;
-  }
-
-  /** A plain-text message of exactly {@code size} bytes (CRLF lines), at least its headers. */
-  static byte[] message(int index, long size, Random random) {
-    StringBuilder text = new StringBuilder((int) size + 100);
-    text.append("From: Fetch Peak <fetchpeak@example.tld>\r\n")
-        .append("To: bench@example.tld\r\n")
-        .append("Subject: message ").append(index).append(" of the FETCH peak mailbox\r\n")
-        .append("Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n")
-        .append("Message-ID: <fetchpeak-").append(index).append("@example.tld>\r\n")
-        .append("MIME-Version: 1.0\r\n")
-        .append("Content-Type: text/plain; charset=us-ascii\r\n")
-        .append("\r\n");
-    String letters = "abcdefghijklmnopqrstuvwxyz     ";
-    long left;
-    while ((left = size - text.length()) >= 2) {
-      long line = Math.min(76, left - 2);
-      if (left - line - 2 == 1) {
-        line--; // never leave a single byte: an empty line ends the message instead
-      }
-      for (int i = 0; i < line; i++) {
-        text.append(letters.charAt(random.nextInt(letters.length())));
-      }
-      text.append("\r\n");
-    }
-    return text.toString().getBytes(StandardCharsets.US_ASCII);
+    return 0;
   }
 
   private static void pause(long millis) {

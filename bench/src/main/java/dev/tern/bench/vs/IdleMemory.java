@@ -3,12 +3,15 @@ package dev.tern.bench.vs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Memory per idle IDLE connection of a running server (Tern or Dovecot), measured from outside:
@@ -43,22 +46,26 @@ import java.util.concurrent.atomic.AtomicReference;
  * (both: the processes' PSS), {@code result idle_page_table_bytes_per_connection} (kernel page
  * tables, in no PSS) and for a JVM {@code result idle_direct_bytes_per_connection}.
  */
-public final class IdleMemory {
+@Command(name = "IdleMemory", mixinStandardHelpOptions = true)
+public final class IdleMemory implements Callable<Integer> {
 
-  private IdleMemory() {
+  @Mixin Target target;
+  @Option(names = "--connections", defaultValue = "10000") int wanted;
+  @Option(names = "--mailbox", defaultValue = "INBOX") String mailbox;
+  @Option(names = "--parallel", defaultValue = "4") int parallel;
+  @Option(names = "--settle-seconds", defaultValue = "5") int settleSeconds;
+  @Option(names = "--hold-seconds", defaultValue = "0") int holdSeconds;
+  @Option(names = "--keep-free-mb", defaultValue = "4096") long keepFreeMb;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new IdleMemory()).execute(args));
   }
 
-  public static void main(String[] argv) throws Exception {
-    Set<String> options = new HashSet<>(Target.OPTIONS);
-    options.addAll(Set.of("connections", "mailbox", "parallel", "settle-seconds", "hold-seconds", "keep-free-mb"));
-    Args args = new Args(argv, options, Set.of());
-    Target target = Target.of(args);
-    int wanted = args.integer("connections", 10_000);
-    String mailbox = args.get("mailbox", "INBOX");
-    int parallel = args.integer("parallel", 4);
-    long settle = args.integer("settle-seconds", 5) * 1000L;
-    long hold = args.integer("hold-seconds", 0) * 1000L;
-    long keepFree = args.integer("keep-free-mb", 4096) * 1048576L;
+  @Override
+  public Integer call() throws Exception {
+    long settle = settleSeconds * 1000L;
+    long hold = holdSeconds * 1000L;
+    long keepFree = keepFreeMb * 1048576L;
 
     try (ServerMemory memory = target.memory()) {
       System.out.println("measuring " + memory.describe());
@@ -134,11 +141,11 @@ public final class IdleMemory {
       }
       long perConnection = (after.bytes() - before.bytes()) / n;
       System.out.printf("%d IDLE connections on %s: %s per connection (%s)%n", n, mailbox, Target.kib(perConnection),
-          target.kind().equals("jvm") ? "live heap after full GC" : "PSS of all Dovecot processes");
+          target.kind == Target.Kind.jvm ? "live heap after full GC" : "PSS of all Dovecot processes");
       Target.result("idle_connections", n, "count");
       Target.result("idle_bytes_per_connection", perConnection, "B");
-      delta(before, after, target.kind().equals("jvm") ? "process_pss" : "pss", n, "idle_pss_bytes_per_connection");
-      if (target.kind().equals("jvm")) {
+      delta(before, after, target.kind == Target.Kind.jvm ? "process_pss" : "pss", n, "idle_pss_bytes_per_connection");
+      if (target.kind == Target.Kind.jvm) {
         delta(before, after, "direct", n, "idle_direct_bytes_per_connection");
       }
       delta(before, after, "page_tables", n, "idle_page_table_bytes_per_connection");
@@ -146,6 +153,7 @@ public final class IdleMemory {
         System.out.println("NOTE: " + n + " connections, not " + wanted + ": the figure is per connection over those");
       }
     }
+    return 0;
   }
 
   private static void delta(ServerMemory.Footprint before, ServerMemory.Footprint after, String part, int n,

@@ -11,8 +11,6 @@ final class Latencies {
   private final Map<Dataset.Verb, Integer> counts = new EnumMap<>(Dataset.Verb.class);
   final Map<Dataset.Verb, Integer> failures = new EnumMap<>(Dataset.Verb.class);
   final Map<Dataset.Verb, String> firstFailure = new EnumMap<>(Dataset.Verb.class);
-  long logins;
-  long loginNanos;
 
   void add(Dataset.Verb verb, long nanos) {
     int n = counts.getOrDefault(verb, 0);
@@ -39,8 +37,6 @@ final class Latencies {
     }
     other.failures.forEach((v, n) -> failures.merge(v, n, Integer::sum));
     other.firstFailure.forEach(firstFailure::putIfAbsent);
-    logins += other.logins;
-    loginNanos += other.loginNanos;
   }
 
   int count(Dataset.Verb verb) {

@@ -40,6 +40,7 @@ public final class LmtpLoad implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "300") int warmup;
   @Option(names = "--size", defaultValue = "20000") int size;
   @Option(names = "--seed", defaultValue = "7") long seed;
+  @Option(names = "--key", defaultValue = "lmtp", description = "the result lines' key prefix") String key;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new LmtpLoad()).execute(args));
@@ -61,8 +62,8 @@ public final class LmtpLoad implements Callable<Integer> {
     System.out.printf("LMTP %d B, %d clients: %d deliveries in %.2f s = %.0f deliveries/s, p50 %.2f ms, p99 %.2f ms%n",
         size, clients, deliveries, seconds, deliveries / seconds, times[times.length / 2] / 1e6,
         times[(int) Math.ceil(times.length * 0.99) - 1] / 1e6);
-    System.out.printf("result lmtp_deliveries_per_s %.1f msg/s%n", deliveries / seconds);
-    System.out.printf("result lmtp_p50 %.3f ms%n", times[times.length / 2] / 1e6);
+    System.out.printf("result %s_deliveries_per_s %.1f msg/s%n", key, deliveries / seconds);
+    System.out.printf("result %s_p50 %.3f ms%n", key, times[times.length / 2] / 1e6);
     return 0;
   }
 

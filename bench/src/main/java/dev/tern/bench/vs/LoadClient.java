@@ -41,10 +41,14 @@ final class LoadClient {
     this.dataset = dataset;
     this.mail = mail;
     this.random = new Random(seed);
-    int total = dataset.weights.values().stream().mapToInt(Integer::intValue).sum();
+    int total = dataset.weights.entrySet().stream().filter(e -> e.getKey() != Verb.LOGIN)
+        .mapToInt(Map.Entry::getValue).sum();
     draw = new Verb[total];
     int i = 0;
     for (Map.Entry<Verb, Integer> e : dataset.weights.entrySet()) {
+      if (e.getKey() == Verb.LOGIN) {
+        continue; // sent at the start of each session
+      }
       for (int n = 0; n < e.getValue(); n++) {
         draw[i++] = e.getKey();
       }
@@ -75,12 +79,9 @@ final class LoadClient {
     selected = null;
     long start = System.nanoTime();
     Wire.Reply reply = wire.command("LOGIN \"" + user + "\" \"" + password + "\"");
+    record(Verb.LOGIN, start, reply.tagged());
     if (!reply.ok()) {
       throw new IOException("LOGIN " + user + " refused: " + reply.tagged());
-    }
-    if (recording) {
-      latencies.logins++;
-      latencies.loginNanos += System.nanoTime() - start;
     }
   }
 

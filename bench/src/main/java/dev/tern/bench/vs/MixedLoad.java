@@ -81,8 +81,6 @@ public final class MixedLoad implements Callable<Integer> {
           100.0 * dataset.weights.getOrDefault(verb, 0) / datasetTotal, all.percentile(verb, 50),
           all.percentile(verb, 99), all.failures.getOrDefault(verb, 0));
     }
-    System.out.printf("LOGIN       %8d (new sessions after LOGOUT), mean %.2f ms%n", all.logins,
-        all.logins == 0 ? Double.NaN : all.loginNanos / 1e6 / all.logins);
     all.firstFailure.forEach((verb, answer) -> System.out.println("first refusal of " + verb + ": " + answer));
     if (!dataset.left.isEmpty()) {
       System.out.println("not replayed (see Dataset.load): " + dataset.left);

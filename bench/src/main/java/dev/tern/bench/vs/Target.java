@@ -3,33 +3,34 @@ package dev.tern.bench.vs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Locale;
-import java.util.Set;
+import picocli.CommandLine.Option;
 
 /**
- * The server under measurement, from the options both tools share: {@code --kind jvm|dovecot
- * --pid N --host H --port P --user U --password W}.
+ * The server under measurement, from the options both memory tools share (a picocli mixin):
+ * {@code --kind jvm|dovecot --pid N --host H --port P --user U --password W}.
  */
-record Target(String kind, long pid, InetSocketAddress address, String user, String password) {
+final class Target {
 
-  static final Set<String> OPTIONS = Set.of("kind", "pid", "host", "port", "user", "password");
+  enum Kind { jvm, dovecot }
 
-  static Target of(Args args) {
-    String kind = args.required("kind");
-    if (!kind.equals("jvm") && !kind.equals("dovecot")) {
-      throw new IllegalArgumentException("--kind must be jvm or dovecot");
-    }
-    return new Target(kind, Long.parseLong(args.required("pid")),
-        new InetSocketAddress(args.get("host", "127.0.0.1"), Integer.parseInt(args.required("port"))),
-        args.required("user"), args.required("password"));
+  @Option(names = "--kind", required = true, description = "jvm (Tern) or dovecot") Kind kind;
+  @Option(names = "--pid", required = true, description = "the JVM's pid, or Dovecot's master.pid") long pid;
+  @Option(names = "--host", defaultValue = "127.0.0.1") String host;
+  @Option(names = "--port", required = true) int port;
+  @Option(names = "--user", required = true) String user;
+  @Option(names = "--password", required = true) String password;
+
+  InetSocketAddress address() {
+    return new InetSocketAddress(host, port);
   }
 
   ServerMemory memory() throws IOException {
-    return kind.equals("jvm") ? JvmMemory.attach(pid) : DovecotMemory.of(pid);
+    return kind == Kind.jvm ? JvmMemory.attach(pid) : DovecotMemory.of(pid);
   }
 
   /** A connection, logged in. */
   ImapClient login(int readBuffer) throws IOException {
-    ImapClient client = new ImapClient(address, readBuffer);
+    ImapClient client = new ImapClient(address(), readBuffer);
     try {
       client.login(user, password);
     } catch (IOException e) {
