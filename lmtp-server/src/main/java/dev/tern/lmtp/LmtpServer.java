@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,7 @@ public final class LmtpServer implements AutoCloseable {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Set<LmtpSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong spillMemory = new AtomicLong(Spill.DEFAULT_BUDGET);
   private Channel listener;
 
   public LmtpServer(LmtpConfig config, UserDirectory users, Accounts accounts, EventLoopGroup group) {
@@ -131,7 +133,7 @@ public final class LmtpServer implements AutoCloseable {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-      session = new LmtpSession(ctx.channel(), decoder, config, users, accounts, sessions::remove);
+      session = new LmtpSession(ctx.channel(), decoder, config, users, accounts, spillMemory, sessions::remove);
       sessions.add(session);
       Thread.ofVirtual().name("lmtp-" + ctx.channel().remoteAddress()).start(session);
       ctx.fireChannelActive();

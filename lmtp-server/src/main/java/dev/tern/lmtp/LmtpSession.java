@@ -77,9 +77,13 @@ final class LmtpSession implements Runnable {
   private final CountDownLatch done = new CountDownLatch(1);
 
   /** {@code ended} is told when the loop has finished, the connection closed and the spill deleted. */
+  /** Bytes all sessions' messages may still keep in the heap while they arrive (see {@link Spill}). */
+  private final AtomicLong spillMemory;
+
   LmtpSession(Channel channel, LmtpFrameDecoder decoder, LmtpConfig config, UserDirectory users, Accounts accounts,
-      Consumer<LmtpSession> ended) {
+      AtomicLong spillMemory, Consumer<LmtpSession> ended) {
     this.ended = ended;
+    this.spillMemory = spillMemory;
     this.channel = channel;
     this.decoder = decoder;
     this.config = config;
@@ -290,7 +294,7 @@ final class LmtpSession implements Runnable {
     transaction = null; // the transaction ends with its data, whatever happens to it
     Spill spill;
     try {
-      spill = Spill.create(config.spillDirectory());
+      spill = Spill.create(config.spillDirectory(), spillMemory);
     } catch (IOException | RuntimeException e) {
       LOG.error("cannot create a spill file in {}", config.spillDirectory(), e);
       decoder.readCommands();

@@ -4,6 +4,7 @@ import dev.tern.crypto.StreamingAead;
 import dev.tern.crypto.SymmetricKey;
 import io.netty.buffer.ByteBuf;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,14 +16,19 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A message on its way in, kept in a temporary file while it arrives: sealing it to a user needs
- * its length first, and a large message must not sit in the heap. The file is encrypted under a
- * random key that only this object holds, so what lands on disk is unreadable once the process is
- * gone, and it is deleted on {@link #close} whatever happened.
+ * A message on its way in, kept while it arrives: sealing it to a user needs its length first,
+ * and a large message must not sit in the heap. Up to {@link #IN_MEMORY} bytes it stays in the
+ * heap, within a budget shared by all sessions (most mail is smaller, and a file costs a create,
+ * an encryption, a read and a delete per message); beyond that, or when the budget is spent, it
+ * goes to a temporary file encrypted under a random key that only this object holds, so what
+ * lands on disk is unreadable once the process is gone. The file is deleted and the memory wiped
+ * on {@link #close} whatever happened.
  *
  * <p>Not thread-safe: one session's thread writes it, then reads it once per recipient.
  */
@@ -32,31 +38,40 @@ final class Spill implements AutoCloseable {
   static final String PREFIX = "tern-lmtp-";
   static final String SUFFIX = ".spill";
   private static final Duration STALE = Duration.ofHours(1);
+  /** The most of one message kept in the heap. */
+  static final int IN_MEMORY = 256 * 1024;
+  /** What all sessions together may keep in the heap, by default. */
+  static final long DEFAULT_BUDGET = 32L * 1024 * 1024;
 
-  private final Path file;
-  private final SymmetricKey key = SymmetricKey.random();
-  private final StreamingAead aead = new StreamingAead(key);
-  private final byte[] associatedData;
+  private final Path directory;
+  private final AtomicLong budget;
+  private byte[] memory = new byte[8 * 1024];
+  private long reserved;
+  private Path file;
+  private SymmetricKey key;
+  private StreamingAead aead;
+  private byte[] associatedData;
   private OutputStream out;
   private long length;
   private IOException failure;
 
-  private Spill(Path file) {
-    this.file = file;
-    this.associatedData = file.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+  private Spill(Path directory, AtomicLong budget) {
+    this.directory = directory;
+    this.budget = budget;
   }
 
-  /** A new, empty spill file in {@code directory} (readable by this user only). */
-  static Spill create(Path directory) throws IOException {
+  /**
+   * A new, empty spill: in memory, reserving from {@code budget} (bytes left for all sessions),
+   * or in a file in {@code directory} (readable by this user only) once it outgrows that.
+   */
+  static Spill create(Path directory, AtomicLong budget) throws IOException {
     Files.createDirectories(directory);
-    Spill spill = new Spill(Files.createTempFile(directory, PREFIX, SUFFIX));
-    try {
-      spill.out = spill.aead.encryptingStream(Files.newOutputStream(spill.file), spill.associatedData);
-    } catch (IOException | RuntimeException e) {
-      spill.close();
-      throw e;
-    }
-    return spill;
+    return new Spill(directory, budget);
+  }
+
+  /** Whether the message went to a file. */
+  boolean inFile() {
+    return file != null;
   }
 
   /**
@@ -70,16 +85,56 @@ final class Spill implements AutoCloseable {
     }
     int n = chunk.readableBytes();
     try {
-      chunk.getBytes(chunk.readerIndex(), out, n);
+      if (file == null && !keep(n)) {
+        toFile();
+      }
+      if (file == null) {
+        if (length + n > memory.length) {
+          memory = Arrays.copyOf(memory, (int) Math.min(IN_MEMORY, Math.max(length + n, memory.length * 2L)));
+        }
+        chunk.getBytes(chunk.readerIndex(), memory, (int) length, n);
+      } else {
+        chunk.getBytes(chunk.readerIndex(), out, n);
+      }
       length += n;
     } catch (IOException e) {
       failure = e;
     }
   }
 
+  /** Whether {@code n} more bytes may stay in the heap (reserving them from the budget). */
+  private boolean keep(int n) {
+    if (length + n > IN_MEMORY) {
+      return false;
+    }
+    if (budget.addAndGet(-n) < 0) {
+      budget.addAndGet(n);
+      return false;
+    }
+    reserved += n;
+    return true;
+  }
+
+  private void toFile() throws IOException {
+    file = Files.createTempFile(directory, PREFIX, SUFFIX);
+    key = SymmetricKey.random();
+    aead = new StreamingAead(key);
+    associatedData = file.getFileName().toString().getBytes(StandardCharsets.UTF_8);
+    out = aead.encryptingStream(Files.newOutputStream(file), associatedData);
+    out.write(memory, 0, (int) length);
+    release();
+  }
+
+  private void release() {
+    Arrays.fill(memory, (byte) 0);
+    memory = new byte[0];
+    budget.addAndGet(reserved);
+    reserved = 0;
+  }
+
   /** Ends the message; after this the spill is read with {@link #open}. */
   void finish() throws IOException {
-    if (failure == null) {
+    if (failure == null && out != null) {
       try {
         out.close();
       } catch (IOException e) {
@@ -96,8 +151,11 @@ final class Spill implements AutoCloseable {
     return length;
   }
 
-  /** The message, decrypted as it is read. */
+  /** The message, decrypted as it is read when it is in a file. */
   InputStream open() {
+    if (file == null) {
+      return new ByteArrayInputStream(memory, 0, (int) length);
+    }
     try {
       return aead.decryptingStream(new BufferedInputStream(Files.newInputStream(file), StreamingAead.SEGMENT_SIZE),
           associatedData);
@@ -106,7 +164,7 @@ final class Spill implements AutoCloseable {
     }
   }
 
-  /** Deletes the file and forgets the key. */
+  /** Deletes the file, forgets the key, wipes and gives back the memory. */
   @Override
   public void close() {
     if (out != null) {
@@ -116,12 +174,15 @@ final class Spill implements AutoCloseable {
         // the file goes anyway
       }
     }
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      LOG.warn("could not delete spill file {}: {}", file, e.toString());
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        LOG.warn("could not delete spill file {}: {}", file, e.toString());
+      }
+      key.destroy();
     }
-    key.destroy();
+    release();
   }
 
   /**
