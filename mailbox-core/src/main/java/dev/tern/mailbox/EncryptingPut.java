@@ -2,6 +2,7 @@ package dev.tern.mailbox;
 
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectStore;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,11 +16,13 @@ import java.util.concurrent.ExecutionException;
 /**
  * Puts an object whose ciphertext is produced while it is uploaded: an encrypter writes into a
  * pipe on a virtual thread, the store reads the other end. Nothing is held whole in memory, and
- * when either side fails nothing is left behind.
+ * when either side fails nothing is left behind. A ciphertext up to {@link #IN_MEMORY} bytes (most
+ * mail) is produced in memory first and put in one piece: no thread and no pipe for it.
  */
 final class EncryptingPut {
 
   private static final int PIPE_BUFFER = 64 * 1024;
+  static final int IN_MEMORY = 256 * 1024;
 
   /** Writes the whole ciphertext into {@code sink} and closes it; fails if the plaintext is not as announced. */
   interface Encrypter {
@@ -29,6 +32,19 @@ final class EncryptingPut {
   private EncryptingPut() {}
 
   static void put(ObjectStore store, ObjectKey key, long ciphertextLength, Encrypter encrypter) {
+    if (ciphertextLength <= IN_MEMORY) {
+      ByteArrayOutputStream ciphertext = new ByteArrayOutputStream((int) ciphertextLength);
+      try {
+        encrypter.writeTo(ciphertext);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (ciphertext.size() != ciphertextLength) {
+        throw new IllegalArgumentException("ciphertext is " + ciphertext.size() + " bytes, not " + ciphertextLength);
+      }
+      store.put(key, ciphertext.toByteArray());
+      return;
+    }
     PipedInputStream ciphertext = new PipedInputStream(PIPE_BUFFER);
     CompletableFuture<Void> encrypting;
     try {
