@@ -293,6 +293,9 @@ public final class Accounts {
   public synchronized void evictLingering() {
     long expired = clock.millis() - loginCacheTtl.toMillis();
     open.values().removeIf(shared -> shared.leases == 0 && shared.idleSince <= expired);
+    if (open.size() <= MAX_LINGERING) {
+      return; // every logout comes here: sort only when the cap can be exceeded
+    }
     List<Shared> idle = open.values().stream().filter(shared -> shared.leases == 0)
         .sorted(Comparator.comparingLong(shared -> shared.idleSince)).toList();
     for (int i = 0; i < idle.size() - MAX_LINGERING; i++) {
