@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,12 +61,11 @@ class ClusterCrashIT {
     Cli.Run added = cli.run("account", "add", "--login", "alice", "--address", "alice@example.tld");
     assertEquals(0, added.exitCode(), added.toString());
 
-    int[] imapPorts = new int[NODES];
-    int[] lmtpPorts = new int[NODES];
+    int[] ports = DevDaemon.freePorts(2 * NODES);
+    int[] imapPorts = Arrays.copyOfRange(ports, 0, NODES);
+    int[] lmtpPorts = Arrays.copyOfRange(ports, NODES, 2 * NODES);
     DevDaemon[] daemons = new DevDaemon[NODES];
     for (int i = 0; i < NODES; i++) {
-      imapPorts[i] = DevDaemon.freePort();
-      lmtpPorts[i] = DevDaemon.freePort();
       daemons[i] = start(cli, i, imapPorts[i], lmtpPorts[i]);
     }
 

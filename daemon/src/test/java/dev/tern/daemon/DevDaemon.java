@@ -96,12 +96,26 @@ record DevDaemon(Process process, StringBuilder out, Path errFile, CompletableFu
     }
   }
 
-  /** A port free on the loopback interface now, never one of the dev mode's own. */
-  static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      int port = probe.getLocalPort();
-      assertTrue(port != DaemonCommand.DEV_IMAP_PORT && port != 1025 && port != 12345, "tests never take dev ports");
-      return port;
+  /**
+   * Distinct ports free on the loopback interface now, never the dev mode's own. Every probe stays open
+   * until all are chosen: a probe closed early lets the system hand the same port out again.
+   */
+  static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> probes = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        probes.add(probe);
+        ports[i] = probe.getLocalPort();
+        assertTrue(ports[i] != DaemonCommand.DEV_IMAP_PORT && ports[i] != 1025 && ports[i] != 12345,
+            "tests never take dev ports");
+      }
+      return ports;
+    } finally {
+      for (ServerSocket probe : probes) {
+        probe.close();
+      }
     }
   }
 

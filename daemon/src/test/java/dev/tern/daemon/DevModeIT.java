@@ -107,9 +107,10 @@ class DevModeIT {
 
   @BeforeEach
   void choosePorts() throws IOException {
-    port = DevDaemon.freePort();
-    authPort = DevDaemon.freePort();
-    lmtpPort = DevDaemon.freePort();
+    int[] ports = DevDaemon.freePorts(3);
+    port = ports[0];
+    authPort = ports[1];
+    lmtpPort = ports[2];
   }
 
   @AfterEach

@@ -67,9 +67,10 @@ class LmtpCrashIT {
 
   @Test
   void everyAcknowledgedDeliverySurvivesAKillExactlyOnceAndNothingIsHalfThere() throws Exception {
-    int imap = DevDaemon.freePort();
-    int lmtp = DevDaemon.freePort();
-    int auth = DevDaemon.freePort();
+    int[] ports = DevDaemon.freePorts(3);
+    int imap = ports[0];
+    int lmtp = ports[1];
+    int auth = ports[2];
     DevDaemon first = start(imap, lmtp, auth);
 
     Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
