@@ -19,6 +19,7 @@ import dev.tern.mailbox.message.MessageSummaryCodec;
 import dev.tern.storage.ObjectKey;
 import dev.tern.storage.ObjectNotFoundException;
 import dev.tern.storage.PermanentStorageException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,6 +35,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -51,6 +53,15 @@ import org.slf4j.LoggerFactory;
 public final class Account {
 
   private static final Logger LOG = LoggerFactory.getLogger(Account.class);
+
+  /**
+   * Incoming messages up to this size are decrypted once, into the heap, and both parsed and
+   * stored from there; larger ones are decrypted twice (parse, then blob), streaming. Most mail is
+   * far smaller, and each decryption of a sealed message costs an X25519 agreement.
+   */
+  static final int FILE_IN_HEAP = 256 * 1024;
+  /** Heap the node's filers may hold at once (bytes); beyond it they stream. */
+  static final long FILING_BUDGET = 32L * 1024 * 1024;
 
   /** The mailboxes every new user gets, with their SPECIAL-USE attributes (RFC 6154). */
   public static final Map<String, Set<String>> DEFAULT_MAILBOXES = Map.of(
@@ -73,20 +84,24 @@ public final class Account {
   private final IncomingQueue incoming;
   private final X25519KeyPair keyPair;
   private final ReentrantLock filing = new ReentrantLock();
+  private final AtomicLong filingBudget;
 
   public Account(LogContext context, String userId, KeyBundle keys) {
-    this(context, userId, keys, new MetaCache(0), new SecureRandom());
+    this(context, userId, keys, new MetaCache(0), new AtomicLong(FILING_BUDGET), new SecureRandom());
   }
 
-  Account(LogContext context, String userId, KeyBundle keys, MetaCache metas) {
-    this(context, userId, keys, metas, new SecureRandom());
+  /** An account sharing the node's meta cache and the heap budget for filing with the node's others. */
+  Account(LogContext context, String userId, KeyBundle keys, MetaCache metas, AtomicLong filingBudget) {
+    this(context, userId, keys, metas, filingBudget, new SecureRandom());
   }
 
   Account(LogContext context, String userId, KeyBundle keys, RandomGenerator random) {
-    this(context, userId, keys, new MetaCache(0), random);
+    this(context, userId, keys, new MetaCache(0), new AtomicLong(FILING_BUDGET), random);
   }
 
-  private Account(LogContext context, String userId, KeyBundle keys, MetaCache metas, RandomGenerator random) {
+  private Account(LogContext context, String userId, KeyBundle keys, MetaCache metas, AtomicLong filingBudget,
+      RandomGenerator random) {
+    this.filingBudget = Objects.requireNonNull(filingBudget);
     this.context = Objects.requireNonNull(context);
     this.userId = Objects.requireNonNull(userId);
     this.root = ObjectKey.of("users").resolve(userId);
@@ -186,17 +201,24 @@ public final class Account {
    * were filed. Each becomes a blob and a summary (line ends normalised, as APPEND stores them),
    * then a {@code MailAdd}, then its incoming object goes. Its message id derives from the
    * incoming key, so a filing cut short and done again, or done by two nodes at once, adds one
-   * message (a repeated {@code MailAdd} of a present id changes nothing). A message that cannot be
-   * opened stays where it is, logged, and does not stop the others; a transient store failure
-   * ends the run with a {@link dev.tern.storage.TransientStorageException}, what is left staying
-   * queued for the next.
+   * message (a repeated {@code MailAdd} of a present id changes nothing). Each message gets its own
+   * {@code MailAdd}: two nodes filing the same one from the same state then agree on its UID and
+   * leave UIDVALIDITY alone ({@link UidIndex}), which a batch of several would not. A message that
+   * cannot be opened stays where it is, logged, and does not stop the others; a transient store
+   * failure ends the run with a {@link dev.tern.storage.TransientStorageException}, what is left
+   * staying queued for the next.
    */
   public int fileIncoming() {
     filing.lock(); // one filer per user on this node; others wait and then find the queue empty
     try {
+      List<ObjectKey> waiting = incoming.waiting(userId);
+      if (waiting.isEmpty()) {
+        return 0;
+      }
+      Mailbox inbox = mailbox(inboxBinding().id()); // one list sync per run, not per message
       int filed = 0;
-      for (ObjectKey key : incoming.waiting(userId)) {
-        if (fileOne(key)) {
+      for (ObjectKey key : waiting) {
+        if (fileOne(key, inbox)) {
           filed++;
         }
       }
@@ -206,18 +228,21 @@ public final class Account {
     }
   }
 
-  private boolean fileOne(ObjectKey key) {
+  private Binding inboxBinding() {
+    Optional<Binding> inbox = mailboxes().lookup(MailboxName.INBOX);
+    if (inbox.isPresent()) {
+      return inbox.get();
+    }
+    ensureDefaults();
+    return mailboxes().lookup(MailboxName.INBOX).orElseThrow();
+  }
+
+  private boolean fileOne(ObjectKey key, Mailbox inbox) {
     MessageId id = IncomingQueue.messageId(key);
     OffsetDateTime delivered = IncomingQueue.deliveryTime(key).orElseThrow();
     try {
       if (!messages.isStored(id)) {
-        MessageSummary summary;
-        try (InputStream in = new LineEndNormalizer(incoming.open(key, keyPair).content())) {
-          summary = MessageParser.parse(in, delivered);
-        }
-        try (InputStream in = new LineEndNormalizer(incoming.open(key, keyPair).content())) {
-          messages.putBlob(id, in, summary.physicalSize());
-        }
+        MessageSummary summary = storeBlob(key, id, delivered);
         messages.putMeta(id, new MessageMeta(delivered, summary.size(), MessageSummaryCodec.encode(summary)).toBytes());
       }
     } catch (ObjectNotFoundException e) {
@@ -226,14 +251,44 @@ public final class Account {
       LOG.error("incoming message {} of user {} cannot be filed: {}", key.name(), userId, e.getMessage());
       return false;
     }
-    Optional<Binding> inbox = mailboxes().lookup(MailboxName.INBOX);
-    if (inbox.isEmpty()) {
-      ensureDefaults();
-      inbox = mailboxes().lookup(MailboxName.INBOX);
-    }
-    mailbox(inbox.orElseThrow().id()).add(List.of(new UidIndexOp.Added(id, Flags.NONE)));
+    inbox.add(List.of(new UidIndexOp.Added(id, Flags.NONE)));
     incoming.remove(key);
     return true;
+  }
+
+  /** Writes the blob of an incoming message and returns its summary. */
+  private MessageSummary storeBlob(ObjectKey key, MessageId id, OffsetDateTime delivered) throws IOException {
+    IncomingQueue.Opened opened = incoming.open(key, keyPair);
+    long reserved = 2 * opened.length(); // normalising line ends at most doubles the length
+    if (opened.length() <= FILE_IN_HEAP && reserve(reserved)) {
+      try {
+        byte[] normalized;
+        try (InputStream in = new LineEndNormalizer(opened.content())) {
+          normalized = in.readAllBytes();
+        }
+        MessageSummary summary = MessageParser.parse(new ByteArrayInputStream(normalized), delivered);
+        messages.putBlob(id, new ByteArrayInputStream(normalized), normalized.length);
+        return summary;
+      } finally {
+        filingBudget.addAndGet(reserved);
+      }
+    }
+    MessageSummary summary;
+    try (InputStream in = new LineEndNormalizer(opened.content())) {
+      summary = MessageParser.parse(in, delivered);
+    }
+    try (InputStream in = new LineEndNormalizer(incoming.open(key, keyPair).content())) {
+      messages.putBlob(id, in, summary.physicalSize());
+    }
+    return summary;
+  }
+
+  private boolean reserve(long bytes) {
+    if (filingBudget.addAndGet(-bytes) >= 0) {
+      return true;
+    }
+    filingBudget.addAndGet(bytes);
+    return false;
   }
 
   /**

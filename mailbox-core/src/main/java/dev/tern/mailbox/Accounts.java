@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -80,6 +82,8 @@ public final class Accounts {
   private static final class Shared {
     final User user;
     final Account account;
+    /** Deliveries asking for a filing run since the running one started; 0 when none runs. */
+    final AtomicInteger filingRequests = new AtomicInteger();
     int leases;
     long idleSince;
 
@@ -104,6 +108,7 @@ public final class Accounts {
   private final SecretKeySpec cacheKey;
   private final IncomingQueue incoming;
   private final MetaCache metas = new MetaCache(MetaCache.DEFAULT_BYTES);
+  private final AtomicLong filingBudget = new AtomicLong(Account.FILING_BUDGET);
 
   public Accounts(LogContext context, UserDirectory users, byte[] serverSecret, Duration loginCacheTtl) {
     this.context = Objects.requireNonNull(context);
@@ -181,17 +186,33 @@ public final class Accounts {
     return user.cryptoRoot().embeddedPublicKey().or(() -> keyring(user).publicKey());
   }
 
-  /** Files the user's incoming mail on a virtual thread, if this node holds their keys. */
+  /**
+   * Files the user's incoming mail on a virtual thread, if this node holds their keys. Requests
+   * coalesce: while a run is going, deliveries only ask it to run once more, so a user receiving
+   * much mail has one filer working through the queue rather than a thread per delivery, each
+   * listing the queue.
+   */
   private void fileSoon(User user) {
     Lease lease = leaseForFiling(user);
     if (lease == null) {
       return;
     }
+    AtomicInteger requests = lease.shared.filingRequests;
+    if (requests.getAndIncrement() > 0) {
+      lease.close(); // the running filer will run again and find this delivery
+      return;
+    }
     Thread.ofVirtual().name("file-" + user.id()).start(() -> {
       try (lease) {
-        lease.account().fileIncoming();
-      } catch (RuntimeException e) {
-        LOG.warn("filing incoming mail of user {} failed: {}", user.id(), e.toString());
+        int asked;
+        do {
+          asked = requests.get();
+          try {
+            lease.account().fileIncoming();
+          } catch (RuntimeException e) {
+            LOG.warn("filing incoming mail of user {} failed: {}", user.id(), e.toString());
+          }
+        } while (!requests.compareAndSet(asked, 0));
       }
     });
   }
@@ -240,7 +261,7 @@ public final class Accounts {
     if (lingering != null && lingering.leases == 0 && !lingering.user.equals(user)) {
       open.remove(user.id()); // the user changed (password, keys, re-created) since: start afresh
     }
-    Shared shared = open.computeIfAbsent(user.id(), id -> new Shared(user, new Account(context, id, keys, metas)));
+    Shared shared = open.computeIfAbsent(user.id(), id -> new Shared(user, new Account(context, id, keys, metas, filingBudget)));
     shared.leases++;
     return new Lease(shared);
   }

@@ -112,6 +112,32 @@ class IncomingTest {
     assertEquals(List.of(), waiting());
   }
 
+  @Test
+  void largeMessagesAndMessagesBeyondTheHeapBudgetAreFiledStreamingAlike() throws IOException {
+    KeyBundle keys = KeyBundle.generate();
+    IncomingQueue queue = new IncomingQueue(store, new HybridClock(clock, random.split()));
+    StringBuilder body = new StringBuilder("From: dave@example.tld\r\nSubject: large\r\n\r\n");
+    while (body.length() <= Account.FILE_IN_HEAP) {
+      body.append("a line ending in a bare LF, as some MTAs pass them\n");
+    }
+    byte[] large = body.toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] small = message("small");
+    queue.put("carol", keys.publicKey(), new ByteArrayInputStream(large), large.length);
+    queue.put("carol", keys.publicKey(), new ByteArrayInputStream(small), small.length);
+
+    Account heapless = new Account(context(), "carol", keys, new MetaCache(0), new AtomicLong(0)); // budget spent
+    assertEquals(2, heapless.fileIncoming());
+    List<byte[]> filed = inbox(heapless);
+    assertEquals(2, filed.size());
+    assertArrayEquals(new String(large, StandardCharsets.US_ASCII).replace("\n", "\r\n").replace("\r\r\n", "\r\n")
+        .getBytes(StandardCharsets.US_ASCII), filed.get(0), "line ends normalised on the streaming path too");
+    assertArrayEquals(("From: dave@example.tld\r\nSubject: small\r\n\r\nHello\r\nCarol.\r\n")
+        .getBytes(StandardCharsets.US_ASCII), filed.get(1));
+    MessageId id = heapless.select(MailboxName.INBOX).mailbox().read(state -> state.byUid(1).message());
+    assertEquals(filed.get(0).length, MessageMeta.fromBytes(heapless.messages().getMeta(id)).size());
+    assertEquals(List.of(), waiting());
+  }
+
   private Account cleartextAccount(KeyBundle keys) {
     return new Account(context(), "carol", keys, random.split());
   }
