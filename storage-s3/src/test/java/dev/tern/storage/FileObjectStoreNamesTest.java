@@ -82,6 +82,24 @@ class FileObjectStoreNamesTest {
   }
 
   @Test
+  void namesWithoutEscapesAreTheirOwnTextWhenEscapingItGivesThemBack() {
+    List<String> units = List.of("a", "z", "0", "9", "-", "_", ".", "A", " ", "~", "é", "/", "\u0001",
+        "con", "nul", "com1", "com", "lpt", "aux.");
+    for (long seed = 0; seed < 3000; seed++) {
+      SplittableRandom random = new SplittableRandom(seed);
+      StringBuilder name = new StringBuilder();
+      for (int i = random.nextInt(5); i > 0; i--) {
+        name.append(units.get(random.nextInt(units.size())));
+      }
+      String text = name.toString();
+      boolean canonical = !text.isEmpty() && FileNames.escape(text).equals(text);
+      assertEquals(canonical ? text : null, FileNames.unescape(text), "seed " + seed + ": " + text);
+      assertEquals(canonical ? new FileNames.Entry(FileNames.Kind.OBJECT, text) : null,
+          FileNames.decode(text + FileNames.OBJECT_SUFFIX), "seed " + seed + ": " + text);
+    }
+  }
+
+  @Test
   void listingsEqualTheByteOrderOfTheKeys() {
     for (long seed = 0; seed < 60; seed++) {
       SplittableRandom random = new SplittableRandom(1000 + seed);
