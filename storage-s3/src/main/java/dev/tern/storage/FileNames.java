@@ -110,6 +110,16 @@ final class FileNames {
     return sb.toString();
   }
 
+  /** Whether {@link #escape} leaves {@code text} (not empty) as it is. */
+  private static boolean isUnescaped(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (!plain(text.charAt(i))) {
+        return false;
+      }
+    }
+    return text.charAt(0) != '.' && text.charAt(text.length() - 1) != '.' && !isDeviceName(text);
+  }
+
   /** Whether Windows takes a name beginning with {@code text} for a device ("nul", "com1.txt"). */
   private static boolean isDeviceName(String text) {
     int dot = text.indexOf('.');
@@ -151,6 +161,11 @@ final class FileNames {
   static String unescape(String escaped) {
     if (escaped.isEmpty()) {
       return null;
+    }
+    if (escaped.indexOf('%') < 0) {
+      // No escapes (each begins with '%'): the name is its own text, canonical if escaping that
+      // gives it back. The common case, and listings decode every name of every directory read.
+      return isUnescaped(escaped) ? escaped : null;
     }
     byte[] bytes = new byte[escaped.length()];
     int n = 0;

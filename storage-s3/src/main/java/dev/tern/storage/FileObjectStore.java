@@ -13,7 +13,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -23,19 +22,14 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -87,7 +81,8 @@ import org.slf4j.LoggerFactory;
  * continuation {@code ab%cont}: {@code ab} and more), and entries are merged lazily in a sorted
  * set by that string, so an object {@code a-c} correctly comes before {@code a/b}, which comes
  * before {@code a0}. A directory is read whole (its entries come unsorted) but only a page's worth
- * of entries is kept. A continuation token is the last key returned.
+ * of entries is kept. A continuation token is the last key returned. {@link FileListing} has the
+ * walk.
  *
  * <h2>Errors</h2>
  *
@@ -382,22 +377,7 @@ public final class FileObjectStore implements ObjectStore {
   public ListPage list(ListRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    String after = request.startAfter().map(ObjectKey::value).orElse(null);
-    if (request.continuation().isPresent()) {
-      String token = request.continuation().get();
-      if (after == null || ObjectKey.compareUtf8(token, after) > 0) {
-        after = token;
-      }
-    }
-    // One more than a page: finding it tells whether a continuation is needed.
-    Walk walk = new Walk(request.prefix(), after, request.pageSize() + 1);
-    List<ObjectInfo> page = new ArrayList<>(Math.min(request.pageSize(), 64));
-    ObjectInfo next;
-    while (page.size() < request.pageSize() && (next = walk.next()) != null) {
-      page.add(next);
-    }
-    boolean more = page.size() == request.pageSize() && walk.next() != null;
-    return new ListPage(page, more ? Optional.of(page.getLast().key().value()) : Optional.empty());
+    return FileListing.page(this, request);
   }
 
   /** Directories read by listings so far (tests check that listings do not walk the whole tree). */
@@ -405,176 +385,8 @@ public final class FileObjectStore implements ObjectStore {
     return directoriesRead.get();
   }
 
-  /** A node of the lazy merge: an object with its key, or a directory with the prefix of its keys. */
-  private record Node(String bound, Path path, boolean object) {}
-
-  /** Nodes by bound; objects before directories of the same bound; then by path, to be total. */
-  private static final Comparator<Node> NODE_ORDER =
-      Comparator.<Node, String>comparing(Node::bound, ObjectKey::compareUtf8)
-          .thenComparing(node -> !node.object())
-          .thenComparing(node -> node.path().toString());
-
-  /**
-   * One listing's walk: a sorted set of objects and unopened directories, ordered by the string
-   * every key under the entry starts with. The smallest entry is taken: an object is the next key;
-   * a directory is opened and its matching entries added. Since a directory's bound is a prefix of
-   * (so no greater than) each of its keys, an object taken from the set is never greater than
-   * anything still to come.
-   *
-   * <p>A directory's entries come in no particular order, so each is read whole, but the set stays
-   * small: once it holds as many objects as the walk may still return, everything after the last
-   * of them can only lead to later keys and is dropped. Should one of those objects then turn out
-   * not to be one (deleted meanwhile, or a stray entry), the walk starts again after the last key
-   * it returned, ignoring that entry, as what was dropped may be needed now.
-   */
-  private final class Walk {
-
-    private final String prefix;
-    /** Keys must sort after this: the request's start, then the last key returned. */
-    private String after;
-    private final TreeSet<Node> queue = new TreeSet<>(NODE_ORDER);
-    private final Set<String> ignored = new HashSet<>();
-    private int wanted;
-    private int trimAt;
-    private boolean trimmed;
-
-    Walk(String prefix, String after, int limit) {
-      this.prefix = prefix;
-      this.after = after;
-      this.wanted = limit;
-      start();
-    }
-
-    private void start() {
-      queue.clear();
-      trimmed = false;
-      trimAt = trimThreshold(0);
-      String head = prefix.substring(0, prefix.lastIndexOf('/') + 1);
-      if (head.isEmpty()) {
-        queue.add(new Node("", objects, false));
-      } else {
-        // Start in the deepest directory the prefix names, if it can name one.
-        ObjectKey dirKey;
-        try {
-          dirKey = ObjectKey.of(head.substring(0, head.length() - 1));
-        } catch (IllegalArgumentException e) {
-          return; // no valid key starts with this prefix
-        }
-        queue.add(new Node(head, directoryPath(dirKey), false));
-      }
-    }
-
-    /** The next object, or null at the end or once the walk's limit is reached. */
-    ObjectInfo next() {
-      Node node;
-      while (wanted > 0 && (node = queue.pollFirst()) != null) {
-        if (!node.object()) {
-          open(node);
-          continue;
-        }
-        ObjectInfo info = object(node);
-        if (info != null) {
-          wanted--;
-          after = node.bound();
-          return info;
-        }
-        ignored.add(node.bound());
-        if (trimmed) {
-          start();
-        }
-      }
-      return null;
-    }
-
-    /** The object a file stands for, or null for a stray or vanished file. */
-    private ObjectInfo object(Node node) {
-      ObjectKey key;
-      try {
-        key = ObjectKey.of(node.bound());
-      } catch (IllegalArgumentException e) {
-        return null; // a stray file decoding to no valid key ("%2E%obj" would be ".")
-      }
-      if (!objectPath(key).equals(node.path())) {
-        return null; // a stray file in a place this store would not put its key
-      }
-      try {
-        BasicFileAttributes attributes = Files.readAttributes(node.path(), BasicFileAttributes.class);
-        return attributes.isRegularFile() ? new ObjectInfo(key, attributes.size()) : null;
-      } catch (NoSuchFileException e) {
-        return null; // deleted since the directory was read
-      } catch (IOException e) {
-        throw failure("reading the attributes of", node.path(), e);
-      }
-    }
-
-    private void open(Node dir) {
-      directoriesRead.incrementAndGet();
-      String base = dir.bound();
-      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir.path())) {
-        for (Path path : entries) {
-          FileNames.Entry entry = FileNames.decode(path.getFileName().toString());
-          if (entry == null) {
-            continue;
-          }
-          switch (entry.kind()) {
-            case OBJECT -> {
-              String key = base + entry.text();
-              if (key.startsWith(prefix) && (after == null || ObjectKey.compareUtf8(key, after) > 0)
-                  && !ignored.contains(key)) {
-                add(new Node(key, path, true));
-              }
-            }
-            case DIRECTORY -> consider(base + entry.text() + "/", path);
-            case CONTINUATION -> consider(base + entry.text(), path);
-          }
-        }
-      } catch (NoSuchFileException | NotDirectoryException e) {
-        // removed since its parent was read, or a stray file: no keys there
-      } catch (IOException e) {
-        throw failure("listing", dir.path(), e);
-      } catch (DirectoryIteratorException e) {
-        if (e.getCause() instanceof NoSuchFileException) {
-          return; // removed while being read
-        }
-        throw failure("listing", dir.path(), e.getCause());
-      }
-    }
-
-    /** Adds a directory whose keys all start with {@code bound} if some of them can match. */
-    private void consider(String bound, Path path) {
-      boolean prefixMatches = bound.startsWith(prefix) || prefix.startsWith(bound);
-      boolean afterMatches = after == null || ObjectKey.compareUtf8(bound, after) > 0
-          || after.startsWith(bound);
-      if (prefixMatches && afterMatches) {
-        add(new Node(bound, path, false));
-      }
-    }
-
-    private void add(Node node) {
-      queue.add(node);
-      if (queue.size() >= trimAt) {
-        trim();
-        trimAt = trimThreshold(queue.size());
-      }
-    }
-
-    /** Drops every node after the {@code wanted}-th object: none of their keys can be returned. */
-    private void trim() {
-      int seen = 0;
-      for (Node node : queue) {
-        if (node.object() && ++seen == wanted) {
-          NavigableSet<Node> tail = queue.tailSet(node, false);
-          trimmed |= !tail.isEmpty();
-          tail.clear();
-          return;
-        }
-      }
-    }
-
-    /** Trims again when the set has doubled (keeping the cost linear) and is well past a page. */
-    private int trimThreshold(int size) {
-      return Math.max(2 * size, 2 * wanted + 64);
-    }
+  void countDirectoryRead() {
+    directoriesRead.incrementAndGet();
   }
 
   // ---- delete -----------------------------------------------------------------------------------
@@ -659,13 +471,23 @@ public final class FileObjectStore implements ObjectStore {
 
   // ---- paths ------------------------------------------------------------------------------------
 
+  /** The directory holding every object. */
+  Path objectsDirectory() {
+    return objects;
+  }
+
+  /** The longest name chunk, before edge escapes and suffix (see {@link FileNames#chunks}). */
+  int maxChunk() {
+    return maxChunk;
+  }
+
   /** The file of the object {@code key}. */
   Path objectPath(ObjectKey key) {
     return path(key, true);
   }
 
   /** The directory holding the keys that start with {@code key} and '/'. */
-  private Path directoryPath(ObjectKey key) {
+  Path directoryPath(ObjectKey key) {
     return path(key, false);
   }
 

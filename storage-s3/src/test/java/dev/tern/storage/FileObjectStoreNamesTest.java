@@ -68,12 +68,35 @@ class FileObjectStoreNamesTest {
   @Test
   void namesOutsideTheCanonicalFormDecodeToNothing() {
     for (String name : List.of("", "A", "a%2", "a%zz", "a%2e", "%61", "%2F", "%0A", "a%C3", "%C3%28",
-        ".a", "a.", "nul", "com1.x", "é", "a b", "%obj", "%cont")) {
+        ".a", "a.", "nul", "com1.x", "é", "a b", "%obj", "%cont", ".a%obj", "a.%obj", "..%obj",
+        "con%obj", "lpt9.x%obj", "A%obj", "a~%obj", "a:b%obj", "é%obj", ".a%cont", "aux%cont", "a b%cont")) {
       assertNull(FileNames.decode(name), name);
     }
     assertEquals(new FileNames.Entry(FileNames.Kind.OBJECT, "a"), FileNames.decode("a%obj"));
+    assertEquals(new FileNames.Entry(FileNames.Kind.OBJECT, "a.b-c_9"), FileNames.decode("a.b-c_9%obj"));
+    assertEquals(new FileNames.Entry(FileNames.Kind.OBJECT, "com10"), FileNames.decode("com10%obj"));
+    assertEquals(new FileNames.Entry(FileNames.Kind.OBJECT, "cons.x"), FileNames.decode("cons.x%obj"));
+    assertEquals(new FileNames.Entry(FileNames.Kind.CONTINUATION, "nulx"), FileNames.decode("nulx%cont"));
     assertEquals(new FileNames.Entry(FileNames.Kind.DIRECTORY, "nul"), FileNames.decode("%6Eul"));
     assertEquals(new FileNames.Entry(FileNames.Kind.CONTINUATION, ".x."), FileNames.decode("%2Ex%2E%cont"));
+  }
+
+  @Test
+  void namesWithoutEscapesAreTheirOwnTextWhenEscapingItGivesThemBack() {
+    List<String> units = List.of("a", "z", "0", "9", "-", "_", ".", "A", " ", "~", "é", "/", "\u0001",
+        "con", "nul", "com1", "com", "lpt", "aux.");
+    for (long seed = 0; seed < 3000; seed++) {
+      SplittableRandom random = new SplittableRandom(seed);
+      StringBuilder name = new StringBuilder();
+      for (int i = random.nextInt(5); i > 0; i--) {
+        name.append(units.get(random.nextInt(units.size())));
+      }
+      String text = name.toString();
+      boolean canonical = !text.isEmpty() && FileNames.escape(text).equals(text);
+      assertEquals(canonical ? text : null, FileNames.unescape(text), "seed " + seed + ": " + text);
+      assertEquals(canonical ? new FileNames.Entry(FileNames.Kind.OBJECT, text) : null,
+          FileNames.decode(text + FileNames.OBJECT_SUFFIX), "seed " + seed + ": " + text);
+    }
   }
 
   @Test
