@@ -6,14 +6,11 @@ import dev.tern.storage.ObjectStore;
 import dev.tern.storage.S3ObjectStore;
 import dev.tern.storage.S3ProxyServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -83,15 +80,7 @@ public class StoreBench {
     if (server != null) {
       server.close();
     }
-    try (Stream<Path> paths = Files.walk(directory)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    }
+    TempTrees.delete(directory);
   }
 
   /** A put of a new 4 KiB object (keys are never reused, as Tern's are written once). */
