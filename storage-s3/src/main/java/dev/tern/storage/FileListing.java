@@ -57,7 +57,8 @@ final class FileListing {
   /** Keys must sort after this: the request's start, then the last key returned. */
   private String after;
   private final TreeSet<Node> queue = new TreeSet<>(NODE_ORDER);
-  private final Set<String> ignored = new HashSet<>();
+  /** Entries found not to be objects: by path, as a stray file may decode to a real object's key. */
+  private final Set<Path> ignored = new HashSet<>();
   private int wanted;
   private int trimAt;
   private boolean trimmed;
@@ -123,7 +124,7 @@ final class FileListing {
         after = node.bound();
         return info;
       }
-      ignored.add(node.bound());
+      ignored.add(node.path());
       if (trimmed) {
         start();
       }
@@ -169,7 +170,7 @@ final class FileListing {
           case OBJECT -> {
             if (test.passes(text)) {
               String key = base + text;
-              if (!ignored.contains(key)) {
+              if (!ignored.contains(path)) {
                 add(new Node(key, path, true, placed(dir, name, text, FileNames.OBJECT_SUFFIX)));
               }
             }

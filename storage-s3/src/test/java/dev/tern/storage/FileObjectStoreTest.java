@@ -180,6 +180,35 @@ class FileObjectStoreTest {
   }
 
   @Test
+  void aStrayFileStandingForAnObjectsKeyDoesNotHideTheObject() throws IOException {
+    List<ObjectKey> expected = new ArrayList<>();
+    expected.add(ObjectKey.of("d/ab"));
+    for (int i = 0; i < 100; i++) {
+      expected.add(ObjectKey.of(String.format("d/b%03d", i)));
+    }
+    for (ObjectKey key : expected) {
+      Path path = store.objectPath(key); // straight into place: the layout is all a listing reads
+      Files.createDirectories(path.getParent());
+      Files.write(path, new byte[] {1});
+    }
+    // Decodes to d/ab as well, and sorts first, but this store would put d/ab elsewhere.
+    Path stray = root.resolve("objects/d/a%cont/b%obj");
+    Files.createDirectories(stray.getParent());
+    Files.writeString(stray, "a stray copy");
+
+    for (int pageSize : new int[] {1, 2, 1000}) {
+      List<ObjectInfo> all = new ArrayList<>();
+      ListRequest request = ListRequest.of("d/").pageSize(pageSize);
+      while (request != null) {
+        ListPage page = store.list(request);
+        all.addAll(page.objects());
+        request = page.continuation().map(request::resumeAt).orElse(null);
+      }
+      assertEquals(expected, ObjectStoreContract.keys(all), "page size " + pageSize);
+    }
+  }
+
+  @Test
   void smallPagesOverLargeDirectoriesMatchTheModel() {
     // Directories of a few hundred entries, objects and subdirectories mixed, make a walk drop
     // the entries past its page (several times per directory) and come back for them later.
