@@ -1,6 +1,7 @@
 package dev.tern.lmtp;
 
 import dev.tern.mailbox.Accounts;
+import dev.tern.mailbox.HeapBudget;
 import dev.tern.mailbox.UserDirectory;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,7 +28,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ public final class LmtpServer implements AutoCloseable {
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final Set<LmtpSession> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicLong spillMemory = new AtomicLong(Spill.DEFAULT_BUDGET);
+  private final HeapBudget spillMemory = new HeapBudget(HeapBudget.DEFAULT_BYTES);
   private Channel listener;
 
   public LmtpServer(LmtpConfig config, UserDirectory users, Accounts accounts, EventLoopGroup group) {

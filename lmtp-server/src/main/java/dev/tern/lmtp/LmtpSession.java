@@ -1,6 +1,7 @@
 package dev.tern.lmtp;
 
 import dev.tern.mailbox.Accounts;
+import dev.tern.mailbox.HeapBudget;
 import dev.tern.mailbox.User;
 import dev.tern.mailbox.UserDirectory;
 import dev.tern.storage.StorageException;
@@ -76,12 +77,12 @@ final class LmtpSession implements Runnable {
   private final Consumer<LmtpSession> ended;
   private final CountDownLatch done = new CountDownLatch(1);
 
-  /** {@code ended} is told when the loop has finished, the connection closed and the spill deleted. */
-  /** Bytes all sessions' messages may still keep in the heap while they arrive (see {@link Spill}). */
-  private final AtomicLong spillMemory;
+  /** Heap all sessions' messages may take while they arrive (see {@link Spill}). */
+  private final HeapBudget spillMemory;
 
+  /** {@code ended} is told when the loop has finished, the connection closed and the spill deleted. */
   LmtpSession(Channel channel, LmtpFrameDecoder decoder, LmtpConfig config, UserDirectory users, Accounts accounts,
-      AtomicLong spillMemory, Consumer<LmtpSession> ended) {
+      HeapBudget spillMemory, Consumer<LmtpSession> ended) {
     this.ended = ended;
     this.spillMemory = spillMemory;
     this.channel = channel;

@@ -2,6 +2,7 @@ package dev.tern.lmtp;
 
 import dev.tern.crypto.StreamingAead;
 import dev.tern.crypto.SymmetricKey;
+import dev.tern.mailbox.HeapBudget;
 import io.netty.buffer.ByteBuf;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
@@ -17,13 +18,12 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A message on its way in, kept while it arrives: sealing it to a user needs its length first,
- * and a large message must not sit in the heap. Up to {@link #IN_MEMORY} bytes it stays in the
+ * and a large message must not sit in the heap. Up to {@link HeapBudget#MESSAGE} bytes it stays in the
  * heap, within a budget shared by all sessions (most mail is smaller, and a file costs a create,
  * an encryption, a read and a delete per message); beyond that, or when the budget is spent, it
  * goes to a temporary file encrypted under a random key that only this object holds, so what
@@ -38,13 +38,9 @@ final class Spill implements AutoCloseable {
   static final String PREFIX = "tern-lmtp-";
   static final String SUFFIX = ".spill";
   private static final Duration STALE = Duration.ofHours(1);
-  /** The most of one message kept in the heap. */
-  static final int IN_MEMORY = 256 * 1024;
-  /** What all sessions together may keep in the heap, by default. */
-  static final long DEFAULT_BUDGET = 32L * 1024 * 1024;
 
   private final Path directory;
-  private final AtomicLong budget;
+  private final HeapBudget budget;
   private byte[] memory = new byte[8 * 1024];
   private long reserved;
   private Path file;
@@ -55,7 +51,7 @@ final class Spill implements AutoCloseable {
   private long length;
   private IOException failure;
 
-  private Spill(Path directory, AtomicLong budget) {
+  private Spill(Path directory, HeapBudget budget) {
     this.directory = directory;
     this.budget = budget;
   }
@@ -64,7 +60,7 @@ final class Spill implements AutoCloseable {
    * A new, empty spill: in memory, reserving from {@code budget} (bytes left for all sessions),
    * or in a file in {@code directory} (readable by this user only) once it outgrows that.
    */
-  static Spill create(Path directory, AtomicLong budget) throws IOException {
+  static Spill create(Path directory, HeapBudget budget) throws IOException {
     Files.createDirectories(directory);
     return new Spill(directory, budget);
   }
@@ -90,7 +86,7 @@ final class Spill implements AutoCloseable {
       }
       if (file == null) {
         if (length + n > memory.length) {
-          memory = Arrays.copyOf(memory, (int) Math.min(IN_MEMORY, Math.max(length + n, memory.length * 2L)));
+          memory = Arrays.copyOf(memory, (int) Math.min(HeapBudget.MESSAGE, Math.max(length + n, memory.length * 2L)));
         }
         chunk.getBytes(chunk.readerIndex(), memory, (int) length, n);
       } else {
@@ -104,11 +100,7 @@ final class Spill implements AutoCloseable {
 
   /** Whether {@code n} more bytes may stay in the heap (reserving them from the budget). */
   private boolean keep(int n) {
-    if (length + n > IN_MEMORY) {
-      return false;
-    }
-    if (budget.addAndGet(-n) < 0) {
-      budget.addAndGet(n);
+    if (length + n > HeapBudget.MESSAGE || !budget.reserve(n)) {
       return false;
     }
     reserved += n;
@@ -128,7 +120,7 @@ final class Spill implements AutoCloseable {
   private void release() {
     Arrays.fill(memory, (byte) 0);
     memory = new byte[0];
-    budget.addAndGet(reserved);
+    budget.release(reserved);
     reserved = 0;
   }
 

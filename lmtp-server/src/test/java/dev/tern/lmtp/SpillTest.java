@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tern.mailbox.HeapBudget;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,24 +49,24 @@ class SpillTest {
 
   @Test
   void aSmallMessageStaysInTheHeapWithinTheBudgetAndGivesItBack() throws IOException {
-    AtomicLong budget = new AtomicLong(1_000_000);
+    HeapBudget budget = new HeapBudget(1_000_000);
     byte[] message = text(20_000);
     try (Spill spill = Spill.create(directory, budget)) {
       writeInChunks(spill, message);
       spill.finish();
       assertFalse(spill.inFile());
       assertEquals(0, files(), "no file for a small message");
-      assertEquals(1_000_000 - 20_000, budget.get());
+      assertEquals(1_000_000 - 20_000, budget.left());
       assertArrayEquals(message, read(spill));
       assertArrayEquals(message, read(spill), "read once per recipient");
     }
-    assertEquals(1_000_000, budget.get(), "given back on close");
+    assertEquals(1_000_000, budget.left(), "given back on close");
   }
 
   @Test
   void aLargeMessageOrASpentBudgetGoesToAnEncryptedFileDeletedOnClose() throws IOException {
-    AtomicLong budget = new AtomicLong(1_000_000);
-    byte[] large = text(Spill.IN_MEMORY + 50_000);
+    HeapBudget budget = new HeapBudget(1_000_000);
+    byte[] large = text(HeapBudget.MESSAGE + 50_000);
     try (Spill spill = Spill.create(directory, budget)) {
       writeInChunks(spill, large);
       spill.finish();
@@ -77,12 +77,12 @@ class SpillTest {
         assertFalse(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains("PLAINTEXT-MARKER"),
             "nothing in clear on disk, also what was in memory before");
       }
-      assertEquals(1_000_000, budget.get(), "the memory part given back when it moved to the file");
+      assertEquals(1_000_000, budget.left(), "the memory part given back when it moved to the file");
       assertArrayEquals(large, read(spill));
     }
     assertEquals(0, files());
 
-    AtomicLong spent = new AtomicLong(5_000);
+    HeapBudget spent = new HeapBudget(5_000);
     byte[] small = text(20_000);
     try (Spill spill = Spill.create(directory, spent)) {
       writeInChunks(spill, small);
@@ -90,7 +90,7 @@ class SpillTest {
       assertTrue(spill.inFile(), "over the budget left for all sessions");
       assertArrayEquals(small, read(spill));
     }
-    assertEquals(5_000, spent.get());
+    assertEquals(5_000, spent.left());
     assertEquals(0, files());
   }
 }

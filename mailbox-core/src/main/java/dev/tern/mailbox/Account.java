@@ -35,7 +35,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -53,15 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class Account {
 
   private static final Logger LOG = LoggerFactory.getLogger(Account.class);
-
-  /**
-   * Incoming messages up to this size are decrypted once, into the heap, and both parsed and
-   * stored from there; larger ones are decrypted twice (parse, then blob), streaming. Most mail is
-   * far smaller, and each decryption of a sealed message costs an X25519 agreement.
-   */
-  static final int FILE_IN_HEAP = 256 * 1024;
-  /** Heap the node's filers may hold at once (bytes); beyond it they stream. */
-  static final long FILING_BUDGET = 32L * 1024 * 1024;
 
   /** The mailboxes every new user gets, with their SPECIAL-USE attributes (RFC 6154). */
   public static final Map<String, Set<String>> DEFAULT_MAILBOXES = Map.of(
@@ -84,22 +74,27 @@ public final class Account {
   private final IncomingQueue incoming;
   private final X25519KeyPair keyPair;
   private final ReentrantLock filing = new ReentrantLock();
-  private final AtomicLong filingBudget;
+  /**
+   * Heap for filing: a sealed message up to {@link HeapBudget#MESSAGE} is decrypted once, into the
+   * heap, and both parsed and stored from there; a larger one, or one beyond the node's budget, is
+   * decrypted twice (parse, then blob), streaming. Each decryption costs an X25519 agreement.
+   */
+  private final HeapBudget filingBudget;
 
   public Account(LogContext context, String userId, KeyBundle keys) {
-    this(context, userId, keys, new MetaCache(0), new AtomicLong(FILING_BUDGET), new SecureRandom());
+    this(context, userId, keys, new MetaCache(0), new HeapBudget(HeapBudget.DEFAULT_BYTES), new SecureRandom());
   }
 
   /** An account sharing the node's meta cache and the heap budget for filing with the node's others. */
-  Account(LogContext context, String userId, KeyBundle keys, MetaCache metas, AtomicLong filingBudget) {
+  Account(LogContext context, String userId, KeyBundle keys, MetaCache metas, HeapBudget filingBudget) {
     this(context, userId, keys, metas, filingBudget, new SecureRandom());
   }
 
   Account(LogContext context, String userId, KeyBundle keys, RandomGenerator random) {
-    this(context, userId, keys, new MetaCache(0), new AtomicLong(FILING_BUDGET), random);
+    this(context, userId, keys, new MetaCache(0), new HeapBudget(HeapBudget.DEFAULT_BYTES), random);
   }
 
-  private Account(LogContext context, String userId, KeyBundle keys, MetaCache metas, AtomicLong filingBudget,
+  private Account(LogContext context, String userId, KeyBundle keys, MetaCache metas, HeapBudget filingBudget,
       RandomGenerator random) {
     this.filingBudget = Objects.requireNonNull(filingBudget);
     this.context = Objects.requireNonNull(context);
@@ -260,7 +255,7 @@ public final class Account {
   private MessageSummary storeBlob(ObjectKey key, MessageId id, OffsetDateTime delivered) throws IOException {
     IncomingQueue.Opened opened = incoming.open(key, keyPair);
     long reserved = 2 * opened.length(); // normalising line ends at most doubles the length
-    if (opened.length() <= FILE_IN_HEAP && reserve(reserved)) {
+    if (opened.length() <= HeapBudget.MESSAGE && filingBudget.reserve(reserved)) {
       try {
         byte[] normalized;
         try (InputStream in = new LineEndNormalizer(opened.content())) {
@@ -270,7 +265,7 @@ public final class Account {
         messages.putBlob(id, new ByteArrayInputStream(normalized), normalized.length);
         return summary;
       } finally {
-        filingBudget.addAndGet(reserved);
+        filingBudget.release(reserved);
       }
     }
     MessageSummary summary;
@@ -281,14 +276,6 @@ public final class Account {
       messages.putBlob(id, in, summary.physicalSize());
     }
     return summary;
-  }
-
-  private boolean reserve(long bytes) {
-    if (filingBudget.addAndGet(-bytes) >= 0) {
-      return true;
-    }
-    filingBudget.addAndGet(bytes);
-    return false;
   }
 
   /**

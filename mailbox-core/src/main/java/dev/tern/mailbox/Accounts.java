@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -108,7 +107,7 @@ public final class Accounts {
   private final SecretKeySpec cacheKey;
   private final IncomingQueue incoming;
   private final MetaCache metas = new MetaCache(MetaCache.DEFAULT_BYTES);
-  private final AtomicLong filingBudget = new AtomicLong(Account.FILING_BUDGET);
+  private final HeapBudget filingBudget = new HeapBudget(HeapBudget.DEFAULT_BYTES);
 
   public Accounts(LogContext context, UserDirectory users, byte[] serverSecret, Duration loginCacheTtl) {
     this.context = Objects.requireNonNull(context);

@@ -16,13 +16,12 @@ import java.util.concurrent.ExecutionException;
 /**
  * Puts an object whose ciphertext is produced while it is uploaded: an encrypter writes into a
  * pipe on a virtual thread, the store reads the other end. Nothing is held whole in memory, and
- * when either side fails nothing is left behind. A ciphertext up to {@link #IN_MEMORY} bytes (most
+ * when either side fails nothing is left behind. A ciphertext up to {@link HeapBudget#MESSAGE} bytes (most
  * mail) is produced in memory first and put in one piece: no thread and no pipe for it.
  */
 final class EncryptingPut {
 
   private static final int PIPE_BUFFER = 64 * 1024;
-  static final int IN_MEMORY = 256 * 1024;
 
   /** Writes the whole ciphertext into {@code sink} and closes it; fails if the plaintext is not as announced. */
   interface Encrypter {
@@ -32,7 +31,7 @@ final class EncryptingPut {
   private EncryptingPut() {}
 
   static void put(ObjectStore store, ObjectKey key, long ciphertextLength, Encrypter encrypter) {
-    if (ciphertextLength <= IN_MEMORY) {
+    if (ciphertextLength <= HeapBudget.MESSAGE) {
       ByteArrayOutputStream ciphertext = new ByteArrayOutputStream((int) ciphertextLength);
       try {
         encrypter.writeTo(ciphertext);

@@ -117,7 +117,7 @@ class IncomingTest {
     KeyBundle keys = KeyBundle.generate();
     IncomingQueue queue = new IncomingQueue(store, new HybridClock(clock, random.split()));
     StringBuilder body = new StringBuilder("From: dave@example.tld\r\nSubject: large\r\n\r\n");
-    while (body.length() <= Account.FILE_IN_HEAP) {
+    while (body.length() <= HeapBudget.MESSAGE) {
       body.append("a line ending in a bare LF, as some MTAs pass them\n");
     }
     byte[] large = body.toString().getBytes(StandardCharsets.US_ASCII);
@@ -125,7 +125,7 @@ class IncomingTest {
     queue.put("carol", keys.publicKey(), new ByteArrayInputStream(large), large.length);
     queue.put("carol", keys.publicKey(), new ByteArrayInputStream(small), small.length);
 
-    Account heapless = new Account(context(), "carol", keys, new MetaCache(0), new AtomicLong(0)); // budget spent
+    Account heapless = new Account(context(), "carol", keys, new MetaCache(0), new HeapBudget(0)); // budget spent
     assertEquals(2, heapless.fileIncoming());
     List<byte[]> filed = inbox(heapless);
     assertEquals(2, filed.size());
